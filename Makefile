@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: MIT
+# clawshim: plain GNU make. Project flags first, the builder's last.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/clawshim
+MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+
+WARNINGS  = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wimplicit-fallthrough -Wswitch-enum
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+# Hardening in its own variable, so a packager can blank it.
+HARDEN_CFLAGS  ?= -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+                  -fstack-clash-protection -fPIE
+HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now,-z,noexecstack
+
+LIBS_PC   = libseccomp inih
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
+PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lseccomp -linih)
+
+OPT      ?= -O2 -g
+ALL_CPPFLAGS = -D_GNU_SOURCE -DCLAWSHIM_VERSION='"$(VERSION)"' \
+               -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"' \
+               $(CPPFLAGS)
+ALL_CFLAGS   = -std=gnu11 $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(PC_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
+
+POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
+BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c \
+              backends/landlock.c backends/landlock_plan.c
+PROCESS_SRC = process/supervise.c process/child.c process/env.c
+CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
+CORE_OBJ    = $(CORE_SRC:.c=.o)
+HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h)
+
+UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
+HELPERS     = tests/helpers/try
+
+.PHONY: all check check-run install uninstall clean dist demo bench
+all: clawshim
+
+clawshim: shim.o $(CORE_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS)
+
+%.o: %.c $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lcmocka
+
+tests/helpers/%: tests/helpers/%.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+# check and demo first make sure the build and test dependencies are here
+# (installing them as root on Debian), then build in a fresh make.
+check:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory check-run
+
+check-run: clawshim clawsh $(UNIT_TESTS) $(HELPERS)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -f -e '' $(UNIT_TESTS) tests/*.t
+	@if command -v mandoc >/dev/null 2>&1; then \
+	    mandoc -Tlint -Wwarning man/clawshim.1 man/clawshim.ini.5 && echo "mandoc -Tlint: clean"; \
+	fi
+
+clawsh: clawshim
+	ln -sf clawshim clawsh
+
+demo:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory clawshim
+	@sh tests/demo.sh
+
+bench: clawshim
+	@$(MAKE) -C bench run
+
+install: clawshim
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 clawshim $(DESTDIR)$(BINDIR)/clawshim
+	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawsh
+	install -m 644 man/clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawshim.1
+	install -m 644 man/clawshim.ini.5 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5
+	install -d $(DESTDIR)$(SYSCONFDIR)/clawshim
+	install -m 644 clawshim.ini.example $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/clawshim $(DESTDIR)$(BINDIR)/clawsh \
+	      $(DESTDIR)$(MANDIR)/man1/clawshim.1 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5 \
+	      $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example
+
+dist:
+	git archive --prefix=clawshim-$(VERSION)/ -o clawshim-$(VERSION).tar.gz HEAD
+
+clean:
+	rm -f clawshim clawsh *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz
+	rm -rf tests/tmp

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * backend.h: one interface for every way clawshim can confine a command.
+ *
+ * A backend is data plus a few functions (libseccomp's arch-*.c style):
+ * its name, probe() says whether it can run here (and why not), plan()
+ * turns the policy into exactly what will be done (a rule set or a wrapper
+ * command line) without side effects, and apply() - in-process backends
+ * only - does it in the child just before exec.
+ */
+#ifndef CLAWSHIM_BACKEND_H
+#define CLAWSHIM_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common.h"
+#include "../policy/policy.h"
+
+/* What the sandboxed command is: the argv to exec after setup. */
+struct command {
+	char **argv;         /* argv[0] is looked up in PATH by the child */
+	const char *shell;   /* the real shell in shell mode, else NULL */
+};
+
+/* A guarantee, one line in --explain: what, and how (or why not). */
+struct guarantee {
+	const char *what;    /* "read ~/.ssh denied" */
+	const char *how;     /* "Landlock (ABI 6)", or NULL when not enforced */
+	const char *why_not; /* when how is NULL */
+	bool required;       /* the policy asks for it */
+};
+
+/* The result of plan(): everything apply() or a wrapper needs. */
+struct plan {
+	enum backend_id id;
+	struct strv wrapper;         /* re-exec backends: the wrapper argv */
+	unsigned seccomp;            /* SC_* flags for the filter (seccomp.h) */
+	struct guarantee *g;         /* what is enforced, and how */
+	size_t ng, gcap;
+	void *priv;                  /* backend-private plan data */
+	void (*priv_free)(void *);
+};
+
+struct backend {
+	const char *name;
+	enum backend_id id;
+	/* Usable on this host? 0 if so; else -1 and a one-line reason. */
+	int (*probe)(char *why, size_t whylen);
+	/* Policy -> plan. No side effects. Fails (-1, err set) when a
+	 * guarantee the policy asks for cannot be enforced and the policy
+	 * is not best_effort. */
+	int (*plan)(const struct policy *p, const struct command *cmd,
+		    struct plan *out, struct policy_error *err);
+	/* In the child, after process setup, before exec: confine this
+	 * process. Dies (exit 125) on failure. NULL for re-exec backends. */
+	void (*apply)(const struct policy *p, const struct plan *plan);
+};
+
+extern const struct backend backend_none;
+extern const struct backend backend_landlock;
+
+/* The backend with this id, or NULL when it is not built in. */
+const struct backend *backend_get(enum backend_id id);
+
+void plan_add(struct plan *pl, const char *what, const char *how,
+	      const char *why_not, bool required);
+void plan_free(struct plan *pl);
+
+#endif

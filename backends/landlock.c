@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * landlock.c: the landlock backend's process side. probe() asks the kernel
+ * for its ABI, plan() adds the rules landlock_plan.c computes, apply()
+ * builds one ruleset (files, TCP ports and scopes together: two rulesets
+ * would break cross-directory renames with EXDEV) and restricts the
+ * process. The seccomp filter is loaded later, by the caller, last.
+ */
+#include "landlock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef __NR_landlock_create_ruleset
+#define __NR_landlock_create_ruleset 444
+#endif
+#ifndef __NR_landlock_add_rule
+#define __NR_landlock_add_rule 445
+#endif
+#ifndef __NR_landlock_restrict_self
+#define __NR_landlock_restrict_self 446
+#endif
+
+static int ll_create_ruleset(const struct ll_ruleset_attr *attr, size_t size, unsigned flags)
+{
+	return (int)syscall(__NR_landlock_create_ruleset, attr, size, flags);
+}
+
+static int ll_add_rule(int fd, int type, const void *attr)
+{
+	return (int)syscall(__NR_landlock_add_rule, fd, type, attr, 0);
+}
+
+static int ll_restrict_self(int fd)
+{
+	return (int)syscall(__NR_landlock_restrict_self, fd, 0);
+}
+
+/* The kernel's Landlock ABI, or -1 with why it has none (sandboxer.c
+ * tells "not built in" from "disabled at boot": the fixes differ). */
+int landlock_probe_abi(char *why, size_t whylen, char *hintbuf, size_t hintlen)
+{
+	int abi = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi >= 1)
+		return abi;
+	int e = errno;
+	const char *w, *h;
+	switch (e) {
+	case ENOSYS:
+		w = "Landlock is not built into this kernel";
+		h = "Landlock needs Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK=y";
+		break;
+	case EOPNOTSUPP:
+		w = "Landlock is disabled at boot";
+		h = "add landlock to the lsm= kernel parameter";
+		break;
+	default:
+		w = abi == 0 ? "Landlock reported ABI 0" : strerror(e);
+		h = "a seccomp filter around clawshim (a container runtime?) may refuse "
+		    "the Landlock system calls";
+		break;
+	}
+	if (why && whylen) {
+		if (e == ENOSYS || e == EOPNOTSUPP || abi == 0)
+			snprintf(why, whylen, "%s", w);
+		else
+			snprintf(why, whylen, "Landlock probe failed: %s", w);
+	}
+	if (hintbuf && hintlen)
+		snprintf(hintbuf, hintlen, "%s", h);
+	return -1;
+}
+
+static int ll_probe(char *why, size_t whylen)
+{
+	char h[256];
+	if (landlock_probe_abi(why, whylen, h, sizeof(h)) > 0)
+		return 0;
+	/* One line: the reason, then what to do. */
+	size_t n = strlen(why);
+	if (n + 3 < whylen)
+		snprintf(why + n, whylen - n, " (%s)", h);
+	return -1;
+}
+
+static int ll_plan(const struct policy *p, const struct command *cmd, struct plan *out,
+		   struct policy_error *err)
+{
+	(void)cmd;
+	int abi = landlock_probe_abi(err->msg, sizeof(err->msg), err->hint, sizeof(err->hint));
+	if (abi < 0)
+		return -1;
+	if (landlock_plan_build(p, abi, out, err) < 0)
+		return -1;
+	/* best_effort: every guarantee dropped is said, never silent. */
+	for (size_t i = 0; i < out->ng; i++)
+		if (out->g[i].required && !out->g[i].how)
+			warn("best_effort: running without \"%s\": %s", out->g[i].what,
+			     out->g[i].why_not ? out->g[i].why_not : "not enforceable here");
+	return 0;
+}
+
+/* Add one path rule; dies naming the path. */
+static void add_path_rule(int rs, const struct ll_rule *rule)
+{
+	/* O_NOFOLLOW: planned paths are canonical or were not symlinks when
+	 * listed; one that became a symlink since must not redirect a grant
+	 * to its target. */
+	int fd = open(rule->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		die_errno("landlock: %s", rule->path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		die_errno("landlock: %s", rule->path);
+	if (S_ISLNK(st.st_mode) || (bool)S_ISDIR(st.st_mode) != rule->dir)
+		die("landlock: %s: changed since the policy was planned", rule->path);
+	struct landlock_path_beneath_attr pb = {
+		.allowed_access = rule->access,
+		.parent_fd = fd,
+	};
+	if (ll_add_rule(rs, LANDLOCK_RULE_PATH_BENEATH, &pb) < 0)
+		die_errno("landlock: %s: cannot add the rule", rule->path);
+	close(fd);
+}
+
+/* In the child, just before exec: confine this process. Allocates nothing. */
+static void ll_apply(const struct policy *p, const struct plan *pl)
+{
+	(void)p;
+	const struct ll_rules *r = pl->priv;
+	if (!r)
+		die("landlock: no plan to apply");
+	struct ll_ruleset_attr attr = {
+		.handled_access_fs = r->handled_fs,
+		.handled_access_net = r->handled_net,
+		.scoped = r->scoped,
+	};
+	int rs = ll_create_ruleset(&attr, ll_attr_size(r->abi), 0);
+	if (rs < 0)
+		die_errno("landlock: cannot create a ruleset for ABI %d", r->abi);
+	for (size_t i = 0; i < r->nfs; i++)
+		add_path_rule(rs, &r->fs[i]);
+	for (size_t i = 0; i < r->nnet; i++) {
+		struct ll_net_port_attr np = {
+			.allowed_access = r->net[i].access,
+			.port = r->net[i].port,
+		};
+		if (ll_add_rule(rs, LANDLOCK_RULE_NET_PORT, &np) < 0)
+			die_errno("landlock: TCP port %llu: cannot add the rule",
+				  (unsigned long long)r->net[i].port);
+	}
+	/* landlock_restrict_self() needs no_new_privs (or CAP_SYS_ADMIN);
+	 * process setup sets it already, setting it twice is harmless. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("landlock: cannot set no_new_privs");
+	if (ll_restrict_self(rs) < 0)
+		die_errno("landlock: cannot restrict the process");
+	close(rs);
+}
+
+const struct backend backend_landlock = {
+	.name = "landlock",
+	.id = BACKEND_LANDLOCK,
+	.probe = ll_probe,
+	.plan = ll_plan,
+	.apply = ll_apply,
+};

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * seccomp.h: the one seccomp filter builder every backend shares.
+ *
+ * seccomp_build() is pure (it returns a libseccomp context, nothing is
+ * loaded); seccomp_load() is the last call before execve.
+ */
+#ifndef CLAWSHIM_SECCOMP_H
+#define CLAWSHIM_SECCOMP_H
+
+#include <seccomp.h>
+
+#include "../policy/policy.h"
+
+/* What a backend asks the filter to refuse (struct plan.seccomp). */
+enum {
+	SC_TTY = 1u << 0,        /* TIOCSTI/TIOCLINUX ioctls (every backend) */
+	SC_SESSION = 1u << 1,    /* setsid(): the session stays one handle */
+	SC_KERNEL = 1u << 2,     /* the Docker-default class deny list */
+	SC_NET = 1u << 3,        /* socket families other than AF_UNIX */
+	SC_UNIX = 1u << 4,       /* connecting to named unix sockets */
+	SC_POLICY = 1u << 5,     /* [seccomp] deny from the policy */
+};
+
+/* Build the filter for `flags` and the policy. NULL and err set on error
+ * (an unknown syscall name, libseccomp failure). */
+scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
+			      struct policy_error *err);
+
+/* Write the filter as BPF into a fresh memfd (libseccomp 2.5 has no
+ * export to memory), for wrappers; -1 and errno on failure. */
+int seccomp_export_memfd(scmp_filter_ctx ctx);
+
+#endif

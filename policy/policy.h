@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy.h: the clawshim policy, its layers, and how it is loaded.
+ *
+ * Pure code: loading reads files and the environment and resolves paths,
+ * but never changes the process.  Errors are returned as "file:line: text"
+ * (plus an optional hint); only shim.c decides to die.
+ */
+#ifndef CLAWSHIM_POLICY_H
+#define CLAWSHIM_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Where a value came from: a layer name ("built-in", a file path,
+ * "command line") and the line in it (0 when there is none). */
+struct origin {
+	const char *layer; /* owned by struct policy (see policy.layers) */
+	unsigned line;
+};
+
+enum backend_id {
+	BACKEND_AUTO,
+	BACKEND_LANDLOCK,
+	BACKEND_BWRAP,
+	BACKEND_FIREJAIL,
+	BACKEND_DOCKER,
+	BACKEND_SANDBOX_EXEC,
+	BACKEND_PATH,
+	BACKEND_NONE,
+};
+#define BACKEND_COUNT (BACKEND_NONE + 1)
+const char *backend_name(enum backend_id id);
+
+/* How much a layer is trusted.  The workspace file comes from the
+ * repository the agent works in and may only tighten. */
+enum trust {
+	TRUST_FULL,
+	TRUST_TIGHTEN_ONLY,
+};
+
+enum limit_id {
+	LIMIT_PROCESSES,  /* RLIMIT_NPROC */
+	LIMIT_MEMORY,     /* RLIMIT_DATA, bytes */
+	LIMIT_CPU,        /* RLIMIT_CPU, seconds */
+	LIMIT_FILE_SIZE,  /* RLIMIT_FSIZE, bytes */
+	LIMIT_OPEN_FILES, /* RLIMIT_NOFILE */
+};
+#define LIMIT_COUNT (LIMIT_OPEN_FILES + 1)
+#define LIMIT_UNLIMITED (-1LL)
+
+struct pol_num {
+	long long val;
+	bool set;
+	struct origin from;
+};
+
+struct pol_bool {
+	bool val;
+	struct origin from;
+};
+
+struct pol_str {
+	char *val; /* NULL: unset */
+	struct origin from;
+};
+
+/* One entry of a list key. */
+struct pol_item {
+	char *raw;      /* as written, after the optional '?' was stripped */
+	bool optional;  /* written with a leading '?': a missing path is skipped */
+	char *path;     /* path lists, after policy_resolve(): canonical absolute
+	                 * path, or NULL for an optional path that does not exist */
+	long long num;  /* port lists: the port */
+	struct origin from;
+};
+
+struct pol_list {
+	struct pol_item *v;
+	size_t n, cap;
+};
+
+struct policy {
+	/* [clawshim] */
+	struct pol_num version;
+	/* [sandbox] */
+	struct pol_num backend;      /* enum backend_id */
+	struct pol_bool best_effort;
+	struct pol_num timeout;      /* seconds; 0 = none */
+	struct pol_num kill_after;   /* seconds between TERM and KILL */
+	struct pol_str shell;        /* the real shell for shell mode; NULL: passwd */
+	/* [filesystem] */
+	struct pol_str workspace;    /* canonical after policy_resolve() */
+	struct pol_list read_write, read_only, deny, deny_write, no_exec;
+	/* [network] */
+	struct pol_bool net_all;     /* allow = all */
+	struct pol_list connect_tcp, bind_tcp; /* num = port */
+	struct pol_list unix_sockets;          /* key "unix"; path lists */
+	/* [process] */
+	struct pol_num limit[LIMIT_COUNT];     /* set=false: inherited */
+	struct pol_list keep_capabilities;     /* raw = "CAP_NET_BIND_SERVICE" */
+	/* [environment] */
+	struct pol_list env_remove;  /* fnmatch patterns, case-insensitive */
+	struct pol_list env_keep;    /* names or patterns kept despite remove */
+	struct pol_list env_set;     /* "NAME=VALUE" */
+	/* [seccomp] */
+	struct pol_list seccomp_deny; /* syscall names */
+	/* [docker] */
+	struct pol_str docker_image, docker_engine;
+
+	/* The policy files in use, canonical paths (deny_write inside). */
+	struct pol_list files;
+	/* Layer names, owned here; origins point into them. */
+	char **layers;
+	size_t nlayers;
+	/* Set by policy_resolve(): item.path and workspace are canonical. */
+	bool resolved;
+};
+
+/* An error: "file:line: message" and an optional "what to do". */
+struct policy_error {
+	char msg[640];
+	char hint[320];
+};
+
+/* Start from the built-in default policy (the layer "built-in"). */
+int policy_init_default(struct policy *p, struct policy_error *err);
+/* Start from an empty policy (nothing set, nothing allowed). */
+void policy_init_empty(struct policy *p);
+
+/* Apply one INI text as a layer named `layer`. Any error (syntax, unknown
+ * section or key, bad value, duplicate scalar in this layer, over-long line,
+ * or, for TRUST_TIGHTEN_ONLY, a line that would widen access) fails the
+ * whole call; the caller must then not use the policy. */
+int policy_load_string(struct policy *p, const char *text, const char *layer,
+		       enum trust trust, struct policy_error *err);
+
+/* Apply a policy file as a layer. Returns 0 when applied, 1 when the file
+ * does not exist and !must_exist, -1 on error (including a file writable by
+ * group or others, or owned by someone other than root or the caller). */
+int policy_load_file(struct policy *p, const char *path, enum trust trust,
+		     bool must_exist, struct policy_error *err);
+
+/* Set one key as if it were a line of layer `layer` (command-line options:
+ * policy_set(p, "filesystem", "read_only", "/srv", "command line", ...)). */
+int policy_set(struct policy *p, const char *section, const char *key,
+	       const char *value, const char *layer, unsigned line,
+	       enum trust trust, struct policy_error *err);
+
+/* Resolve only the workspace (against `cwd`), so the caller can find the
+ * workspace file before the last layer; policy_resolve() calls it too. */
+int policy_resolve_workspace(struct policy *p, const char *cwd,
+			     struct policy_error *err);
+
+/* Expand ~, ~user, $VAR and ${VAR} in every path, make relative paths
+ * absolute against the workspace (itself against `cwd`), canonicalise
+ * (symlinks followed) and check they exist (optional ones may not).
+ * Call once, after every layer but before use. */
+int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err);
+
+/* Print the effective policy as INI, each value with its layer:line. */
+void policy_dump(const struct policy *p, FILE *out);
+
+void policy_free(struct policy *p);
+
+#endif

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * child.c: the command's side of the spawn.
+ *
+ * Runs in a vfork-style child that shares memory and the descriptor table
+ * with the suspended supervisor: it only acts on what the supervisor
+ * computed, and the seccomp listener it creates lands in the supervisor's
+ * table.
+ * Order matters: session, parent death, descriptors, limits, privileges,
+ * the backend's confinement, and the seccomp filter last, with nothing
+ * but execve after it.
+ */
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../backends/seccomp.h"
+
+
+static const int limit_resource[LIMIT_COUNT] = {
+	[LIMIT_PROCESSES] = RLIMIT_NPROC,
+	[LIMIT_MEMORY] = RLIMIT_DATA,
+	[LIMIT_CPU] = RLIMIT_CPU,
+	[LIMIT_FILE_SIZE] = RLIMIT_FSIZE,
+	[LIMIT_OPEN_FILES] = RLIMIT_NOFILE,
+};
+static const char *const limit_key[LIMIT_COUNT] = {
+	[LIMIT_PROCESSES] = "max_processes",
+	[LIMIT_MEMORY] = "max_memory",
+	[LIMIT_CPU] = "max_cpu",
+	[LIMIT_FILE_SIZE] = "max_file_size",
+	[LIMIT_OPEN_FILES] = "max_open_files",
+};
+
+/* Every limit can be set: lowering always works; raising a hard limit
+ * needs CAP_SYS_RESOURCE, which clawshim never assumes. */
+int limits_check(const struct policy *p, struct policy_error *err)
+{
+	for (int i = 0; i < LIMIT_COUNT; i++) {
+		const struct pol_num *l = &p->limit[i];
+		struct rlimit rl;
+		if (!l->set || getrlimit(limit_resource[i], &rl) != 0)
+			continue;
+		rlim_t want = l->val == LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)l->val;
+		if (rl.rlim_max != RLIM_INFINITY && (want == RLIM_INFINITY || want > rl.rlim_max)) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s:%u: %s = %lld is above this process's hard limit %llu",
+				 l->from.layer, l->from.line, limit_key[i], l->val,
+				 (unsigned long long)rl.rlim_max);
+			snprintf(err->hint, sizeof(err->hint),
+				 "lower %s, or raise the hard limit before starting clawshim", limit_key[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Soft and hard limits both set, so the command cannot raise them back. */
+static void apply_limits(const struct policy *p)
+{
+	struct rlimit zero = { 0, 0 };
+	/* Core dumps off: a crashing command must not write its memory (which
+	 * may hold secrets read before confinement) to disk. */
+	if (setrlimit(RLIMIT_CORE, &zero) != 0)
+		die_errno("setrlimit(RLIMIT_CORE)");
+	for (int i = 0; i < LIMIT_COUNT; i++) {
+		const struct pol_num *l = &p->limit[i];
+		if (!l->set)
+			continue;
+		rlim_t v = l->val == LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)l->val;
+		struct rlimit rl = { v, v };
+		if (setrlimit(limit_resource[i], &rl) != 0)
+			die_errno("setrlimit(%s)", limit_key[i]);
+	}
+}
+
+static int cap_from_name(const char *name)
+{
+	static const char *const names[] = {
+		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+		"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+		"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+		"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+		"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+		"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+		"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+		"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+		"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+		"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+		"CAP_CHECKPOINT_RESTORE",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcasecmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Root gets no capabilities: the bounding set loses all but the kept ones
+ * (so exec cannot grant them back), inheritable and ambient are emptied.
+ * Root with CAP_SYS_ADMIN could still use TIOCSTI on another terminal,
+ * with CAP_SYS_PTRACE read other processes' /proc files. */
+static void drop_capabilities(const struct policy *p)
+{
+	unsigned long long keep = 0;
+	for (size_t i = 0; i < p->keep_capabilities.n; i++) {
+		int c = cap_from_name(p->keep_capabilities.v[i].raw);
+		if (c >= 0)
+			keep |= 1ULL << c;
+	}
+	for (int c = 0; c <= 63; c++) {
+		if (keep & (1ULL << c))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) {
+			/* EPERM: without CAP_SETPCAP the set cannot shrink, but then
+			 * neither can exec raise capabilities above it - check it
+			 * holds nothing we would drop. */
+			if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 && geteuid() == 0)
+				die_errno("cannot drop capability %d from the bounding set", c);
+		}
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+		die_errno("cannot clear ambient capabilities");
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		die_errno("capget");
+	for (int i = 0; i < 2; i++) {
+		__u32 k = (__u32)(keep >> (32 * i));
+		data[i].inheritable = 0;
+		data[i].permitted &= k;
+		data[i].effective &= k;
+	}
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		die_errno("capset");
+}
+
+/* Mark every descriptor above 2 close-on-exec: Landlock does not govern
+ * descriptors opened before it, so an inherited fd to a secret must not
+ * reach the command.  (Marking rather than closing keeps the supervisor's
+ * descriptors intact should the tables ever be shared.) */
+static void close_fds(void)
+{
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	for (int fd = 3; fd < 65536; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* The child: everything between the spawn and execve. */
+int child_main(void *arg)
+{
+	struct child_spec *cs = arg;
+	die_in_child = true;
+
+	/* Die with the supervisor; PR_SET_PDEATHSIG races with its death, so
+	 * check the parent is still the one that spawned us. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		die_errno("prctl(PR_SET_PDEATHSIG)");
+	if (getppid() != cs->supervisor)
+		_exit(EXIT_SETUP);
+
+	/* A new session without a controlling terminal: the command cannot
+	 * TIOCSTI into the agent's terminal (CVE-2017-5226), and the session
+	 * id is how the watcher finds everything it starts. */
+	if (setsid() < 0)
+		die_errno("setsid");
+	pid_t self = getpid();
+	/* The descriptor table is shared with the supervisor (CLONE_FILES):
+	 * never close its descriptors here; they are close-on-exec, and execve
+	 * gives the command its own table without them. */
+	if (write(cs->watch_fd, &self, sizeof(self)) != (ssize_t)sizeof(self))
+		die_errno("cannot reach the watcher");
+	if (cs->pids_cgroup_fd >= 0 && write(cs->pids_cgroup_fd, "0\n", 2) != 2)
+		die_errno("cannot join the process-limit cgroup");
+	close_fds();
+	apply_limits(cs->p);
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+	if (cs->be->apply)
+		cs->be->apply(cs->p, cs->plan);
+	drop_capabilities(cs->p);
+
+	sigset_t none;
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
+		die_errno("sigprocmask");
+
+	/* The filter goes last: after it, nothing but execve.  Its listener
+	 * (when the plan asks for user notification) is close-on-exec. */
+	if (cs->filter) {
+		int rc = seccomp_load(cs->filter);
+		if (rc)
+			die("seccomp: cannot load the filter: %s", strerror(-rc));
+		cs->notify_fd = seccomp_notify_fd(cs->filter);
+	}
+	int first = 0;
+	for (char **c = cs->candidates; *c; c++) {
+		execve(*c, cs->argv, cs->envp);
+		/* Like execvp: go on past entries that are missing; remember the
+		 * first other error (EACCES: found but not executable). */
+		if (errno != ENOENT && errno != ENOTDIR && !first)
+			first = errno;
+	}
+	cs->exec_errno = first ? first : ENOENT;
+	_exit(first ? EXIT_NOEXEC : EXIT_NOTFOUND);
+}

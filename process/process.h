@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* process.h: spawning, supervising and confining the command. */
+#ifndef CLAWSHIM_PROCESS_H
+#define CLAWSHIM_PROCESS_H
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../backends/backend.h"
+#include "../policy/policy.h"
+
+/* Everything the child needs, computed before the spawn so that the child
+ * (which shares memory with the suspended supervisor) only acts. */
+struct child_spec {
+	const struct policy *p;
+	const struct backend *be;
+	const struct plan *plan;
+	char **argv;           /* argv of the command */
+	char **candidates;     /* absolute paths to try execve on, in order */
+	char **envp;           /* the command's environment */
+	scmp_filter_ctx filter;
+	int watch_fd;          /* write end of the watcher's pipe */
+	int pids_cgroup_fd;    /* cgroup.procs to join, or -1 */
+	pid_t supervisor;
+	/* Written by the child, read by the supervisor after the vfork. */
+	int exec_errno;
+	int notify_fd;         /* the seccomp listener, or -1 */
+};
+
+/* Build the command's environment (pure): environ filtered by the
+ * policy's remove/keep patterns, clawshim's own variables removed, then
+ * `set`, then CLAWSHIM_BACKEND and SHELL. */
+void env_build(const struct policy *p, char **environ_in, const char *backend,
+	       const char *shell, struct strv *out);
+/* The paths to try for `file` along PATH as found in envp (pure). */
+void exec_candidates(const char *file, char **envp, struct strv *out);
+
+/* Check the policy's rlimits can be applied here (none raises a hard
+ * limit); -1 and err set otherwise. */
+int limits_check(const struct policy *p, struct policy_error *err);
+
+/* The child: process setup, backend apply, seccomp, execve. Never returns. */
+int child_main(void *spec);
+
+/* Run the command under supervision; returns clawshim's exit status. */
+int supervise(struct child_spec *cs);
+
+/* SIGKILL every process of session `sid` until none is left (bounded). */
+void kill_session(pid_t sid, int sig, bool until_gone);
+
+#endif

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * supervise.c: clawshim's side of the spawn (tini/catatonit style).
+ *
+ * The supervisor is the process the agent started.  It becomes a child
+ * subreaper, so every process the command starts stays its descendant;
+ * it forwards signals, enforces the timeout, answers seccomp user
+ * notifications, and when the command exits it kills whatever the command
+ * left behind.  A watcher, started before the command, waits for the
+ * supervisor's end of a pipe to close: if the supervisor is SIGKILLed (or
+ * killed by PR_SET_PDEATHSIG when the agent dies) the watcher kills the
+ * command's whole session.  setsid() is refused inside, so the session is
+ * a complete handle on everything the command started.
+ */
+#include "process.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "notify.h"
+
+#define SPAWN_STACK (1024 * 1024)
+#define WATCH_STACK (64 * 1024)
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+/* Parse "pid (comm) S ppid pgrp session ..." without allocating. Returns
+ * the session, or -1; zombies count as gone. */
+static pid_t stat_session(const char *buf)
+{
+	const char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	char state = p[2];
+	if (state == 'Z' || state == 'X')
+		return -1;
+	int ppid, pgrp, sid;
+	if (sscanf(p + 3, " %d %d %d", &ppid, &pgrp, &sid) != 3)
+		return -1;
+	return sid;
+}
+
+/* Send `sig` to every live process of session `sid`; with until_gone,
+ * SIGKILL rounds repeat until a full scan finds none (bounded).  Uses no
+ * heap: the watcher calls it while sharing memory with a dead supervisor. */
+void kill_session(pid_t sid, int sig, bool until_gone)
+{
+	for (int round = 0; round < 1000; round++) {
+		int found = 0;
+		int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return;
+		char buf[4096];
+		for (;;) {
+			long n = syscall(SYS_getdents64, dfd, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			for (long off = 0; off < n;) {
+				struct dirent64 *d = (struct dirent64 *)(buf + off);
+				off += d->d_reclen;
+				char *end;
+				long pid = strtol(d->d_name, &end, 10);
+				if (*end || pid <= 0)
+					continue;
+				char path[64], st[512];
+				snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+				int fd = open(path, O_RDONLY | O_CLOEXEC);
+				if (fd < 0)
+					continue;
+				ssize_t r = read(fd, st, sizeof(st) - 1);
+				close(fd);
+				if (r <= 0)
+					continue;
+				st[r] = '\0';
+				if (stat_session(st) == sid) {
+					kill((pid_t)pid, sig);
+					found++;
+				}
+			}
+		}
+		close(dfd);
+		if (!until_gone || !found)
+			return;
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static char watch_stack[WATCH_STACK] __attribute__((aligned(16)));
+
+/* The watcher: shares memory with the supervisor (CLONE_VM, no page-table
+ * copy), so until the supervisor is gone it only blocks in read(). */
+static int watcher_main(void *arg)
+{
+	int rd = (int)(intptr_t)arg;
+	/* Keep only the pipe: holding the agent's stdout open would make the
+	 * agent wait for our exit. */
+	syscall(SYS_close_range, 0U, (unsigned)rd - 1, 0);
+	syscall(SYS_close_range, (unsigned)rd + 1, ~0U, 0);
+	(void)!chdir("/");
+	prctl(PR_SET_NAME, "clawshim-watch", 0, 0, 0);
+	pid_t sid = 0;
+	if (read(rd, &sid, sizeof(sid)) != (ssize_t)sizeof(sid))
+		sid = 0;
+	char c;
+	while (read(rd, &c, 1) > 0 || errno == EINTR)
+		;
+	/* The supervisor's write end closed: it is gone, normally only by a
+	 * signal (it kills us first when it exits on its own). */
+	if (sid > 0)
+		kill_session(sid, SIGKILL, true);
+	return 0;
+}
+
+/* Start the watcher; it inherits the blocked signal mask, so a terminal's
+ * ^C or the agent's killpg() does not take it down with the supervisor. */
+static pid_t watcher_start(int *wr)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		die_errno("pipe");
+	/* Exit signal 0: the watcher is a "clone" child that waitpid(-1)
+	 * without __WALL never reports, so reaping the command's tree is
+	 * not confused by it. */
+	pid_t w = clone(watcher_main, watch_stack + sizeof(watch_stack),
+			CLONE_VM, (void *)(intptr_t)fds[0]);
+	if (w < 0)
+		die_errno("cannot start the watcher");
+	close(fds[0]);
+	*wr = fds[1];
+	return w;
+}
+
+static bool have_children(void)
+{
+	siginfo_t si = { 0 };
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+static void reap_all(pid_t cmd, int *status, bool *cmd_done)
+{
+	int st;
+	pid_t r;
+	while ((r = waitpid(-1, &st, WNOHANG)) > 0)
+		if (r == cmd) {
+			*status = st;
+			*cmd_done = true;
+		}
+}
+
+/* Kill everything the command left behind: its session, and any other
+ * descendant the subreaper collected. Bounded; warns, never dies. */
+static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
+{
+	for (int round = 0; have_children() && round < 2000; round++) {
+		kill_session(sid, SIGKILL, false);
+		char path[64], buf[4096];
+		snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			for (char *s = buf, *e; *s; s = e) {
+				long pid = strtol(s, &e, 10);
+				if (e == s)
+					break;
+				if (pid > 0)
+					kill((pid_t)pid, SIGKILL);
+			}
+		}
+		reap_all(cmd, status, cmd_done);
+		if (!have_children())
+			break;
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	if (have_children())
+		warn("processes left by the command could not all be killed");
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_SETUP;
+}
+
+static int make_timer(long long seconds)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (fd < 0)
+		die_errno("timerfd_create");
+	struct itimerspec it = { .it_value = { (time_t)seconds, 0 } };
+	if (timerfd_settime(fd, 0, &it, NULL) != 0)
+		die_errno("timerfd_settime");
+	return fd;
+}
+
+/* Spawn the command with a vfork-style clone: no page tables are copied
+ * and the supervisor sleeps until the child has exec'd or failed. */
+static pid_t spawn(struct child_spec *cs)
+{
+	void *stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		die_errno("mmap");
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = clone(child_main, (char *)stack + SPAWN_STACK,
+			  CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, cs);
+	int e = errno;
+	die_in_child = false;
+	munmap(stack, SPAWN_STACK);
+	errno = e;
+	if (pid < 0)
+		die_errno("cannot start the command");
+	return pid;
+}
+
+/* Run the command under supervision; returns clawshim's exit status. */
+int supervise(struct child_spec *cs)
+{
+	pid_t parent = getppid();
+	/* Die with the agent.  PR_SET_PDEATHSIG races with the parent's death:
+	 * re-check that the parent is still the one we had. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		die_errno("prctl(PR_SET_PDEATHSIG)");
+	if (getppid() != parent)
+		die("the process that started clawshim is gone; not running the command");
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+		die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGPIPE);
+	for (size_t i = 0; i < ARRAY_LEN(forwarded); i++)
+		sigaddset(&mask, forwarded[i]);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
+		die_errno("sigprocmask");
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		die_errno("signalfd");
+
+	pid_t watcher = watcher_start(&cs->watch_fd);
+	cs->supervisor = getpid();
+	cs->exec_errno = 0;
+	cs->notify_fd = -1;
+	pid_t cmd = spawn(cs);
+
+	int status = 0;
+	bool done = false, timed_out = false;
+	if (cs->exec_errno) {
+		waitpid(cmd, &status, 0);
+		warn("%s: %s", cs->argv[0], strerror(cs->exec_errno));
+		if (cs->exec_errno == ENOENT)
+			hint("check the name and PATH; inside the sandbox PATH is the policy's");
+		kill(watcher, SIGKILL);
+		return exit_code(status);
+	}
+
+	struct notify_rules rules;
+	if (cs->notify_fd >= 0)
+		notify_rules_init(&rules, cs->p);
+	int tfd = -1, phase = 0;
+	if (cs->p->timeout.val > 0)
+		tfd = make_timer(cs->p->timeout.val);
+
+	while (!done) {
+		struct pollfd pfd[3] = {
+			{ sfd, POLLIN, 0 }, { tfd, POLLIN, 0 }, { cs->notify_fd, POLLIN, 0 },
+		};
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno != EINTR)
+				warn("poll: %s", strerror(errno));
+			continue;
+		}
+		if (pfd[2].revents & POLLIN)
+			notify_serve(cs->notify_fd, &rules);
+		else if (pfd[2].revents & (POLLHUP | POLLERR | POLLNVAL))
+			cs->notify_fd = -1;
+		if (pfd[1].revents & POLLIN) {
+			uint64_t ticks;
+			(void)!read(tfd, &ticks, sizeof(ticks));
+			if (phase == 0) {
+				/* Timeout: TERM the whole tree, KILL after the grace. */
+				timed_out = true;
+				kill_session(cmd, SIGTERM, false);
+				close(tfd);
+				tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
+				phase = 1;
+			} else {
+				kill_session(cmd, SIGKILL, true);
+				close(tfd);
+				tfd = -1;
+			}
+		}
+		struct signalfd_siginfo si;
+		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGPIPE)
+				continue;
+			kill(cmd, (int)si.ssi_signo);
+		}
+		reap_all(cmd, &status, &done);
+	}
+	kill_leftovers(cmd, cmd, &status, &done);
+	kill(watcher, SIGKILL);
+	if (cs->notify_fd >= 0)
+		notify_rules_free(&rules);
+	if (timed_out) {
+		warn("timed out after %lld s", cs->p->timeout.val);
+		return EXIT_TIMEOUT;
+	}
+	return exit_code(status);
+}

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * clawshim: run a command under a sandbox policy.
+ *
+ * main() reads top to bottom: arguments -> policy -> backend -> process
+ * setup -> exec.  Everything it calls either returns an error for main to
+ * report (exit 125, nothing runs) or is the supervised command itself.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/backend.h"
+#include "backends/seccomp.h"
+#include "common.h"
+#include "policy/policy.h"
+#include "process/process.h"
+
+extern char **environ;
+
+struct options {
+	bool shell_mode;        /* the rest of argv goes to the real shell */
+	bool login;             /* invoked as a login shell (argv[0] "-...") */
+	bool dump, allow_net;
+	const char *check;      /* --check-policy FILE */
+	const char *backend, *workspace, *timeout;
+	struct strv policies;   /* --policy FILE, in order */
+	struct strv paths;      /* "key\0value" pairs: --read-only etc. */
+	char **rest;            /* command, or shell arguments */
+	int nrest;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: clawshim [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       clawshim [OPTIONS] -c 'STRING' [NAME [ARG...]]   (shell mode; also -lc, -i, --login)\n"
+	      "       clawshim [OPTIONS]                                (a shell under the policy)\n"
+	      "       clawshim --check-policy FILE | --dump-policy | --version | --help\n"
+	      "\n"
+	      "options:\n"
+	      "  --policy FILE       apply FILE on top of the system and user policies\n"
+	      "  --backend NAME      auto, landlock or none\n"
+	      "  --workspace DIR     the read-write workspace (default: the current directory)\n"
+	      "  --read-only PATH    also allow reading and executing PATH\n"
+	      "  --read-write PATH   also allow writing PATH\n"
+	      "  --deny PATH         deny all access to PATH\n"
+	      "  --allow-net         allow all network access\n"
+	      "  --timeout SECONDS   TERM the command after SECONDS, KILL later; exit 124\n"
+	      "  --check-policy FILE validate FILE and exit\n"
+	      "  --dump-policy       print the effective policy, each value with its origin\n"
+	      "\n"
+	      "Exit status: the command's; 124 timeout; 125 clawshim failed (nothing ran);\n"
+	      "126 not executable; 127 not found; 128+N killed by signal N.\n"
+	      "See clawshim(1) and clawshim.ini(5).\n", f);
+}
+
+static __attribute__((noreturn)) void usage_error(const char *what, const char *arg)
+{
+	warn("%s '%s'", what, arg);
+	hint("see clawshim --help");
+	exit(EXIT_SETUP);
+}
+
+/* Long options that belong to the shell in shell mode (bash's own). */
+static bool is_shell_long_option(const char *a)
+{
+	static const char *const sh[] = { "--login", "--norc", "--noprofile", "--posix",
+					  "--noediting", "--restricted", "--verbose" };
+	for (size_t i = 0; i < ARRAY_LEN(sh); i++)
+		if (strcmp(a, sh[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Parse clawshim's own long options; stop at the command or shell flags. */
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
+	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION };
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, O_POLICY },
+		{ "backend", required_argument, NULL, O_BACKEND },
+		{ "workspace", required_argument, NULL, O_WORKSPACE },
+		{ "read-only", required_argument, NULL, O_RO },
+		{ "read-write", required_argument, NULL, O_RW },
+		{ "deny", required_argument, NULL, O_DENY },
+		{ "allow-net", no_argument, NULL, O_NET },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "check-policy", required_argument, NULL, O_CHECK },
+		{ "dump-policy", no_argument, NULL, O_DUMP },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	o->login = argv[0][0] == '-';
+	/* "clawsh" (a symlink) and a login shell's "-clawshim" are shells. */
+	o->shell_mode = o->login || strcmp(base, "clawsh") == 0 || strcmp(base, "-clawsh") == 0;
+
+	int i = 1;
+	while (i < argc) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strncmp(a, "--", 2) != 0 || is_shell_long_option(a))
+			break;
+		/* One option at a time, so a shell flag ends our options. */
+		const char *eq = strchr(a, '=');
+		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		const struct option *opt = NULL;
+		for (const struct option *l = longopts; l->name; l++)
+			if (strlen(l->name) == len && strncmp(l->name, a + 2, len) == 0)
+				opt = l;
+		if (!opt)
+			usage_error("unknown option", a);
+		const char *val = NULL;
+		if (opt->has_arg == required_argument) {
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				usage_error("a value is needed by option", a);
+		} else if (eq) {
+			usage_error("no value is taken by option", a);
+		}
+		i++;
+		switch (opt->val) {
+		case O_POLICY: strv_push(&o->policies, xstrdup(val)); break;
+		case O_BACKEND: o->backend = val; break;
+		case O_WORKSPACE: o->workspace = val; break;
+		case O_RO: strv_push(&o->paths, xasprintf("read_only=%s", val)); break;
+		case O_RW: strv_push(&o->paths, xasprintf("read_write=%s", val)); break;
+		case O_DENY: strv_push(&o->paths, xasprintf("deny=%s", val)); break;
+		case O_NET: o->allow_net = true; break;
+		case O_TIMEOUT: o->timeout = val; break;
+		case O_CHECK: o->check = val; break;
+		case O_DUMP: o->dump = true; break;
+		case O_HELP: usage(stdout); exit(0);
+		case O_VERSION: printf("clawshim %s\n", CLAWSHIM_VERSION); exit(0);
+		default: usage_error("unknown option", a);
+		}
+	}
+	o->rest = argv + i;
+	o->nrest = argc - i;
+	/* A first argument that looks like a shell flag (-c, -lc, -e, +x,
+	 * --login) means shell mode; "--" before it means a command. */
+	if (i < argc && (i == 1 || strcmp(argv[i - 1], "--") != 0)) {
+		const char *a = argv[i];
+		if ((a[0] == '-' || a[0] == '+') && a[1])
+			o->shell_mode = true;
+	}
+	/* No arguments at all: a shell reading its input (interactive on a tty). */
+	if (o->nrest == 0 && !o->check && !o->dump)
+		o->shell_mode = true;
+}
+
+static __attribute__((noreturn)) void die_policy(const struct policy_error *err)
+{
+	warn("%s", err->msg);
+	if (err->hint[0])
+		hint("%s", err->hint);
+	exit(EXIT_SETUP);
+}
+
+/* Is `path` this very binary (so a passwd shell of clawshim is not used)? */
+static bool is_self(const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	if (!realpath(path, a) || !realpath("/proc/self/exe", b))
+		return false;
+	return strcmp(a, b) == 0;
+}
+
+/* The real shell: the policy's, else the user's passwd shell unless that
+ * is clawshim itself, else /bin/sh.  Never $SHELL: it may be clawshim. */
+static const char *real_shell(const struct policy *p)
+{
+	if (p->shell.val)
+		return p->shell.val;
+	struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_shell && pw->pw_shell[0] == '/' && access(pw->pw_shell, X_OK) == 0 &&
+	    !is_self(pw->pw_shell))
+		return xstrdup(pw->pw_shell);
+	return "/bin/sh";
+}
+
+/* Layers: built-in, system, user, each --policy, the command line, then
+ * the workspace's own file, which may only tighten. */
+static void load_policy(struct policy *p, const struct options *o, const char *cwd)
+{
+	struct policy_error err = { { 0 }, { 0 } };
+	if (policy_init_default(p, &err) != 0)
+		die_policy(&err);
+	if (policy_load_file(p, SYSCONFDIR "/clawshim/clawshim.ini", TRUST_FULL, false, &err) < 0)
+		die_policy(&err);
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *user = NULL;
+	if (xdg && xdg[0] == '/')
+		user = xasprintf("%s/clawshim/clawshim.ini", xdg);
+	else if (home && home[0] == '/')
+		user = xasprintf("%s/.config/clawshim/clawshim.ini", home);
+	if (user && policy_load_file(p, user, TRUST_FULL, false, &err) < 0)
+		die_policy(&err);
+	free(user);
+	for (size_t i = 0; i < o->policies.n; i++)
+		if (policy_load_file(p, o->policies.v[i], TRUST_FULL, true, &err) < 0)
+			die_policy(&err);
+
+	const char *cl = "command line";
+	if (o->backend && policy_set(p, "sandbox", "backend", o->backend, cl, 0, TRUST_FULL, &err))
+		die_policy(&err);
+	if (o->workspace && policy_set(p, "filesystem", "workspace", o->workspace, cl, 0, TRUST_FULL, &err))
+		die_policy(&err);
+	if (o->timeout && policy_set(p, "sandbox", "timeout", o->timeout, cl, 0, TRUST_FULL, &err))
+		die_policy(&err);
+	if (o->allow_net && policy_set(p, "network", "allow", "all", cl, 0, TRUST_FULL, &err))
+		die_policy(&err);
+	for (size_t i = 0; i < o->paths.n; i++) {
+		char *kv = xstrdup(o->paths.v[i]), *eq = strchr(kv, '=');
+		*eq = '\0';
+		/* A command-line path is one path, even with commas in it. */
+		if (policy_set(p, "filesystem", kv, eq + 1, cl, 0, TRUST_FULL, &err))
+			die_policy(&err);
+		free(kv);
+	}
+
+	if (policy_resolve_workspace(p, cwd, &err) != 0)
+		die_policy(&err);
+	char *wsfile = xasprintf("%s/.clawshim.ini", p->workspace.val);
+	if (policy_load_file(p, wsfile, TRUST_TIGHTEN_ONLY, false, &err) < 0)
+		die_policy(&err);
+	free(wsfile);
+	/* Policy files in use are never writable from inside. */
+	for (size_t i = 0, n = p->files.n; i < n; i++)
+		if (policy_set(p, "filesystem", "deny_write", p->files.v[i].path,
+			       "policy files in use", 0, TRUST_FULL, &err))
+			die_policy(&err);
+	if (policy_resolve(p, cwd, &err) != 0)
+		die_policy(&err);
+}
+
+/* The backend named by the policy, or for auto the first that can enforce
+ * all of it here.  A named backend that cannot run is an error. */
+static const struct backend *choose_backend(const struct policy *p, const struct command *cmd,
+					    struct plan *pl)
+{
+	struct policy_error err = { { 0 }, { 0 } };
+	char why[256];
+	enum backend_id id = (enum backend_id)p->backend.val;
+	if (id != BACKEND_AUTO) {
+		const struct backend *be = backend_get(id);
+		if (!be) {
+			warn("%s:%u: backend %s is not available in this build",
+			     p->backend.from.layer, p->backend.from.line, backend_name(id));
+			hint("use backend = landlock, or backend = auto");
+			exit(EXIT_SETUP);
+		}
+		if (be->probe(why, sizeof(why)) != 0) {
+			warn("backend %s cannot run here: %s", be->name, why);
+			hint("see clawshim --doctor, or choose another backend");
+			exit(EXIT_SETUP);
+		}
+		if (be->plan(p, cmd, pl, &err) != 0)
+			die_policy(&err);
+		return be;
+	}
+	static const enum backend_id order[] = { BACKEND_LANDLOCK };
+	for (size_t i = 0; i < ARRAY_LEN(order); i++) {
+		const struct backend *be = backend_get(order[i]);
+		if (!be)
+			continue;
+		if (be->probe(why, sizeof(why)) != 0) {
+			warn("auto: %s: %s", be->name, why);
+			continue;
+		}
+		if (be->plan(p, cmd, pl, &err) == 0)
+			return be;
+		warn("auto: %s: %s", be->name, err.msg);
+		plan_free(pl);
+	}
+	warn("no backend can enforce this policy here");
+	hint("fix what is listed above, or set best_effort = true to run with less protection");
+	exit(EXIT_SETUP);
+}
+
+/* The argv to exec: the command, or the real shell with the shell flags
+ * passed exactly as given (never re-quoted or joined). */
+static char **command_argv(const struct options *o, const char *shell)
+{
+	if (!o->shell_mode)
+		return o->rest;
+	char **av = xcalloc((size_t)o->nrest + 2, sizeof(*av));
+	const char *base = strrchr(shell, '/');
+	base = base ? base + 1 : shell;
+	/* A login shell is told so the traditional way, by argv[0]. */
+	av[0] = o->login ? xasprintf("-%s", base) : xstrdup(shell);
+	for (int i = 0; i < o->nrest; i++)
+		av[i + 1] = o->rest[i];
+	return av;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	parse_args(argc, argv, &o);
+
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		die_errno("cannot find the current directory");
+
+	if (o.check) {
+		struct policy p;
+		struct policy_error err = { { 0 }, { 0 } };
+		if (policy_init_default(&p, &err) || policy_load_file(&p, o.check, TRUST_FULL, true, &err) ||
+		    policy_resolve(&p, cwd, &err))
+			die_policy(&err);
+		printf("%s: ok\n", o.check);
+		policy_free(&p);
+		return 0;
+	}
+
+	struct policy p;
+	load_policy(&p, &o, cwd);
+	if (o.dump) {
+		policy_dump(&p, stdout);
+		return 0;
+	}
+
+	const char *shell = real_shell(&p);
+	struct command cmd = { .argv = command_argv(&o, shell), .shell = shell };
+	struct plan pl = { 0 };
+	const struct backend *be = choose_backend(&p, &cmd, &pl);
+	if (be->id == BACKEND_NONE)
+		warn("backend none: the command runs unconfined (process semantics only)");
+
+	struct policy_error err = { { 0 }, { 0 } };
+	if (limits_check(&p, &err) != 0)
+		die_policy(&err);
+	struct strv env = { 0 }, cand = { 0 };
+	env_build(&p, environ, be->name, shell, &env);
+	exec_candidates(cmd.argv[0][0] == '-' ? shell : cmd.argv[0], env.v, &cand);
+	scmp_filter_ctx filter = seccomp_build(&p, pl.seccomp, &err);
+	if (!filter)
+		die_policy(&err);
+
+	struct child_spec cs = {
+		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
+		.envp = env.v, .filter = filter, .pids_cgroup_fd = -1,
+	};
+	return supervise(&cs);
+}

@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: MIT
+# lib.sh: a small TAP library for clawshim's black-box tests.
+#
+# Each test file sources this, calls its checks through `check`, and ends
+# with `done_testing`.  `for_each_user FN` runs FN as the current user and,
+# when that is root, again as uid 65534 via setpriv, with $AS set to the
+# prefix that runs a command as that user and $WHO naming it.
+
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CLAWSHIM=$TOP/clawshim
+TRY=$TOP/tests/helpers/try
+_n=0
+_failed=0
+
+ok() {            # ok COND-EXIT-STATUS DESCRIPTION
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi
+}
+
+skip() {          # skip REASON: a missing mechanism, fatal under CLAWSHIM_MUST_WORK
+	_n=$((_n + 1))
+	if [ "${CLAWSHIM_MUST_WORK:-0}" = 1 ]; then
+		echo "not ok $_n - required but unavailable: $1"
+		_failed=$((_failed + 1))
+	else
+		echo "ok $_n # SKIP $1"
+	fi
+}
+
+diag() { echo "# $*"; }
+
+# is EXPECTED ACTUAL DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "expected: $1"; diag "     got: $2"; fi
+}
+
+# like STRING GLOB DESCRIPTION
+like() {
+	case "$1" in
+	$2) ok 0 "$3" ;;
+	*) ok 1 "$3"; diag "expected to match: $2"; diag "got: $1" ;;
+	esac
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" -eq 0 ]
+	exit $?
+}
+
+# A scratch directory every test user can use; removed at exit.
+SCRATCH=$(mktemp -d /tmp/clawshim-test.XXXXXX)
+chmod 755 "$SCRATCH"
+trap 'rm -rf "$SCRATCH"' EXIT
+
+# newdir NAME: a fresh directory owned by the current test user.
+newdir() {
+	_d=$SCRATCH/$WHO-$1
+	rm -rf "$_d"
+	mkdir -p "$_d"
+	[ "$WHO" = root ] || chown 65534:65534 "$_d"
+	echo "$_d"
+}
+
+for_each_user() {
+	WHO=$(id -un); AS=""; HOMEDIR=$SCRATCH/home-$WHO
+	mkdir -p "$HOMEDIR"
+	export HOME=$HOMEDIR XDG_CONFIG_HOME=$HOMEDIR/.config
+	"$1"
+	if [ "$(id -u)" = 0 ]; then
+		if command -v setpriv >/dev/null 2>&1; then
+			WHO=nobody
+			HOMEDIR=$SCRATCH/home-nobody
+			mkdir -p "$HOMEDIR"
+			chown 65534:65534 "$HOMEDIR"
+			AS="setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=$HOMEDIR XDG_CONFIG_HOME=$HOMEDIR/.config"
+			"$1"
+		else
+			skip "setpriv is missing: cannot test as an unprivileged user"
+		fi
+	fi
+}
+
+# run CMD...: run as the current test user; sets $OUT, $ERR and $RC.
+run() {
+	$AS "$@" >"$SCRATCH/out" 2>"$SCRATCH/err" </dev/null
+	RC=$?
+	OUT=$(cat "$SCRATCH/out")
+	ERR=$(cat "$SCRATCH/err")
+}
+
+# run_in DIR CMD...: like run, in directory DIR.
+run_in() {
+	_dir=$1; shift
+	(cd "$_dir" && $AS "$@" >"$SCRATCH/out" 2>"$SCRATCH/err" </dev/null)
+	RC=$?
+	OUT=$(cat "$SCRATCH/out")
+	ERR=$(cat "$SCRATCH/err")
+}
+
+# wait_gone PATTERN SECONDS: true once no process matches PATTERN.
+wait_gone() {
+	_i=0
+	while pgrep -f "$1" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ "$_i" -gt $(($2 * 20)) ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
