@@ -36,7 +36,9 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
 BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c \
               backends/landlock.c backends/landlock_plan.c
-PROCESS_SRC = process/supervise.c process/child.c process/env.c
+PROCESS_SRC = process/supervise.c process/child.c process/env.c process/cgroup.c \
+              process/mountns.c \
+              process/notify.c
 CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 CORE_OBJ    = $(CORE_SRC:.c=.o)
 HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h)

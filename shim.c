@@ -309,6 +309,27 @@ static char **command_argv(const struct options *o, const char *shell)
 	return av;
 }
 
+/* The kernel exempts the root user from RLIMIT_NPROC, so root's
+ * max_processes is held by a pids cgroup; without one, refuse. */
+static int root_process_limit(const struct policy *p)
+{
+	const struct pol_num *l = &p->limit[LIMIT_PROCESSES];
+	if (getuid() != 0 || !l->set || l->val == LIMIT_UNLIMITED)
+		return -1;
+	char why[300];
+	int fd = pids_cgroup_open(l->val, why, sizeof(why));
+	if (fd >= 0)
+		return fd;
+	if (p->best_effort.val) {
+		warn("best_effort: max_processes is not enforced for root: %s", why);
+		return -1;
+	}
+	warn("%s:%u: max_processes cannot be enforced for root here: %s",
+	     l->from.layer, l->from.line, why);
+	hint("set max_processes = unlimited, run as another user, or give clawshim a writable pids cgroup");
+	exit(EXIT_SETUP);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -357,5 +378,24 @@ int main(int argc, char **argv)
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
 		.envp = env.v, .filter = filter, .pids_cgroup_fd = -1,
 	};
-	return supervise(&cs);
+	cs.pids_cgroup_fd = root_process_limit(&p);
+	int rc = supervise(&cs);
+	if (rc == SUPERVISE_NO_NAMESPACE) {
+		/* Nothing ran: the same backend, with its protections made
+		 * without a mount namespace. */
+		seccomp_release(filter);
+		plan_free(&pl);
+		cmd.no_mounts = true;
+		if (be->plan(&p, &cmd, &pl, &err) != 0)
+			die_policy(&err);
+		filter = seccomp_build(&p, pl.seccomp, &err);
+		if (!filter)
+			die_policy(&err);
+		cs.plan = &pl;
+		cs.filter = filter;
+		rc = supervise(&cs);
+		if (rc == SUPERVISE_NO_NAMESPACE)
+			die("cannot start the command without a mount namespace");
+	}
+	return rc;
 }

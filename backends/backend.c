@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* backend.c: the table of built-in backends and plan bookkeeping. */
 #include "backend.h"
+#include "../process/mountns.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,5 +39,9 @@ void plan_free(struct plan *pl)
 	free(pl->g);
 	if (pl->priv_free)
 		pl->priv_free(pl->priv);
+	if (pl->mounts) {
+		mount_plan_free(pl->mounts);
+		free(pl->mounts);
+	}
 	memset(pl, 0, sizeof(*pl));
 }

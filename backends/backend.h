@@ -21,7 +21,10 @@
 struct command {
 	char **argv;         /* argv[0] is looked up in PATH by the child */
 	const char *shell;   /* the real shell in shell mode, else NULL */
+	bool no_mounts;      /* a private mount namespace is not available */
 };
+
+struct mount_plan;
 
 /* A guarantee, one line in --explain: what, and how (or why not). */
 struct guarantee {
@@ -36,6 +39,7 @@ struct plan {
 	enum backend_id id;
 	struct strv wrapper;         /* re-exec backends: the wrapper argv */
 	unsigned seccomp;            /* SC_* flags for the filter (seccomp.h) */
+	struct mount_plan *mounts;   /* protections made as mounts, or NULL */
 	struct guarantee *g;         /* what is enforced, and how */
 	size_t ng, gcap;
 	void *priv;                  /* backend-private plan data */

@@ -7,6 +7,7 @@
  * process. The seccomp filter is loaded later, by the caller, last.
  */
 #include "landlock.h"
+#include "../process/mountns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,15 +91,41 @@ static int ll_probe(char *why, size_t whylen)
 	return -1;
 }
 
+/* Protections inside granted trees go to a private mount namespace where
+ * the host allows one: Landlock then grants whole trees, and nothing is
+ * expanded entry by entry (which would also take away the rights to
+ * create entries in every directory on the way, breaking `git commit`
+ * under a read-only .git/hooks).  The rules Landlock still needs come
+ * from the same policy with those protections taken out. */
 static int ll_plan(const struct policy *p, const struct command *cmd, struct plan *out,
 		   struct policy_error *err)
 {
-	(void)cmd;
 	int abi = landlock_probe_abi(err->msg, sizeof(err->msg), err->hint, sizeof(err->hint));
 	if (abi < 0)
 		return -1;
-	if (landlock_plan_build(p, abi, out, err) < 0)
+	struct mount_plan *mp = NULL;
+	if (!cmd->no_mounts && mountns_possible()) {
+		mp = xcalloc(1, sizeof(*mp));
+		mountns_plan(p, mp);
+		if (mp->n == 0) {
+			free(mp);
+			mp = NULL;
+		}
+	}
+	struct policy view = *p;
+	if (mp) {
+		view.deny.n = view.deny_write.n = view.no_exec.n = view.files.n = 0;
+		for (size_t i = 0; i < mp->n; i++)
+			plan_add(out, mp->v[i].path, mstep_how(mp->v[i].op), NULL, true);
+	}
+	if (landlock_plan_build(&view, abi, out, err) < 0) {
+		if (mp) {
+			mount_plan_free(mp);
+			free(mp);
+		}
 		return -1;
+	}
+	out->mounts = mp;
 	/* best_effort: every guarantee dropped is said, never silent. */
 	for (size_t i = 0; i < out->ng; i++)
 		if (out->g[i].required && !out->g[i].how)

@@ -26,8 +26,8 @@
  * The cost (kernel semantics, documented in clawshim.ini(5)): a directory
  * on the way (the workspace root for deny_write = .git/hooks) keeps only
  * the rights its protected descendant may have: no creating, removing or
- * renaming entries directly in it (and, for deny, not even listing it);
- * entries created there later get no more than that either.
+ * renaming entries directly in it (and, for a denied directory, not even
+ * listing it); entries created there later get no more than that either.
  *
  * A protection covers everything beneath it, including a grant nested in
  * it ("deny = ~/x" wins over "read_write = ~/x/y"): the safe reading.
@@ -154,7 +154,8 @@ static void trie_compute(struct node *n, uint64_t gacc, uint64_t macc)
 	n->intended = gacc & macc;
 	n->floor = n->intended;
 	n->grant_below = n->grant != 0;
-	qsort(n->kid, n->nkid, sizeof(*n->kid), cmp_node);
+	if (n->nkid)
+		qsort(n->kid, n->nkid, sizeof(*n->kid), cmp_node);
 	for (size_t i = 0; i < n->nkid; i++) {
 		trie_compute(n->kid[i], gacc, macc);
 		n->floor &= n->kid[i]->floor;
@@ -170,7 +171,14 @@ static void trie_add(struct node *root, const struct pol_list *l, uint64_t grant
 			continue;
 		struct node *n = trie_get(root, l->v[i].path);
 		n->grant |= grant;
-		n->mask &= mask;
+		uint64_t m = mask;
+		/* READ_DIR means nothing on a protected non-directory, and on
+		 * the directories on the way it only lists names: keeping it
+		 * there leaves "ls /etc" working despite deny = /etc/shadow. */
+		struct stat st;
+		if (m != ALL_RIGHTS && lstat(l->v[i].path, &st) == 0 && !S_ISDIR(st.st_mode))
+			m |= LANDLOCK_ACCESS_FS_READ_DIR;
+		n->mask &= m;
 	}
 }
 
@@ -261,7 +269,7 @@ static struct ent *list_dir(const char *path, size_t *n)
 		return NULL;
 	}
 	if (!v)
-		v = xmalloc(1);
+		return xmalloc(1); /* empty, but not an error */
 	qsort(v, *n, sizeof(*v), cmp_ent);
 	return v;
 }

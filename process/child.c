@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../backends/seccomp.h"
+#include "mountns.h"
 
 
 static const int limit_resource[LIMIT_COUNT] = {
@@ -185,6 +186,9 @@ int child_main(void *arg)
 		die_errno("cannot join the process-limit cgroup");
 	close_fds();
 	apply_limits(cs->p);
+	/* Mounts first: a Landlock-restricted process may not mount. */
+	if (cs->plan->mounts)
+		mountns_apply(cs->plan->mounts, cs->uid != 0, cs->uid, cs->gid);
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");

@@ -23,6 +23,8 @@ struct child_spec {
 	int watch_fd;          /* write end of the watcher's pipe */
 	int pids_cgroup_fd;    /* cgroup.procs to join, or -1 */
 	pid_t supervisor;
+	uid_t uid;             /* the caller's ids, for a user namespace's maps */
+	gid_t gid;
 	/* Written by the child, read by the supervisor after the vfork. */
 	int exec_errno;
 	int notify_fd;         /* the seccomp listener, or -1 */
@@ -43,8 +45,17 @@ int limits_check(const struct policy *p, struct policy_error *err);
 /* The child: process setup, backend apply, seccomp, execve. Never returns. */
 int child_main(void *spec);
 
-/* Run the command under supervision; returns clawshim's exit status. */
+/* Run the command under supervision; returns clawshim's exit status, or
+ * SUPERVISE_NO_NAMESPACE when the plan needs a mount namespace and the
+ * host refused to create one (nothing ran: plan again without). */
+#define SUPERVISE_NO_NAMESPACE (-2)
 int supervise(struct child_spec *cs);
+
+/* For root, whom RLIMIT_NPROC does not bind: a pids cgroup limited to
+ * `max`; returns an fd on its cgroup.procs, or -1 and `why`. */
+int pids_cgroup_open(long long max, char *why, size_t whylen);
+/* Remove that cgroup (after everything in it is gone). */
+int pids_cgroup_remove(void);
 
 /* SIGKILL every process of session `sid` until none is left (bounded). */
 void kill_session(pid_t sid, int sig, bool until_gone);

@@ -125,6 +125,10 @@ static int watcher_main(void *arg)
 	 * signal (it kills us first when it exits on its own). */
 	if (sid > 0)
 		kill_session(sid, SIGKILL, true);
+	for (int i = 0; i < 100 && pids_cgroup_remove() != 0; i++) {
+		struct timespec ts = { 0, 10000000 };
+		nanosleep(&ts, NULL);
+	}
 	return 0;
 }
 
@@ -225,14 +229,14 @@ static pid_t spawn(struct child_spec *cs)
 		die_errno("mmap");
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = clone(child_main, (char *)stack + SPAWN_STACK,
-			  CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, cs);
+	int flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD;
+	if (cs->plan->mounts)
+		flags |= CLONE_NEWNS | (cs->uid != 0 ? CLONE_NEWUSER : 0);
+	pid_t pid = clone(child_main, (char *)stack + SPAWN_STACK, flags, cs);
 	int e = errno;
 	die_in_child = false;
 	munmap(stack, SPAWN_STACK);
 	errno = e;
-	if (pid < 0)
-		die_errno("cannot start the command");
 	return pid;
 }
 
@@ -263,9 +267,22 @@ int supervise(struct child_spec *cs)
 
 	pid_t watcher = watcher_start(&cs->watch_fd);
 	cs->supervisor = getpid();
+	cs->uid = getuid();
+	cs->gid = getgid();
 	cs->exec_errno = 0;
 	cs->notify_fd = -1;
 	pid_t cmd = spawn(cs);
+	if (cmd < 0) {
+		int e = errno;
+		kill(watcher, SIGKILL);
+		close(cs->watch_fd);
+		/* A container's seccomp filter may refuse namespaces that the
+		 * sysctls allow: the caller plans again without mounts. */
+		if (cs->plan->mounts && (e == EPERM || e == EINVAL || e == ENOSPC || e == EUSERS))
+			return SUPERVISE_NO_NAMESPACE;
+		errno = e;
+		die_errno("cannot start the command");
+	}
 
 	int status = 0;
 	bool done = false, timed_out = false;
@@ -324,6 +341,7 @@ int supervise(struct child_spec *cs)
 	}
 	kill_leftovers(cmd, cmd, &status, &done);
 	kill(watcher, SIGKILL);
+	pids_cgroup_remove();
 	if (cs->notify_fd >= 0)
 		notify_rules_free(&rules);
 	if (timed_out) {

@@ -8,8 +8,8 @@
 
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-CLAWSHIM=$TOP/clawshim
-TRY=$TOP/tests/helpers/try
+CLAWSHIM=${CLAWSHIM:-$TOP/clawshim}
+TRY=${TRY:-$TOP/tests/helpers/try}
 _n=0
 _failed=0
 
@@ -108,4 +108,66 @@ wait_gone() {
 		sleep 0.05
 	done
 	return 0
+}
+
+# has_line TEXT LINE DESCRIPTION: TEXT has a line exactly equal to LINE.
+has_line() {
+	if printf '%s\n' "$1" | grep -qxF -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"; diag "expected a line: $2"; printf '%s\n' "$1" | sed 's/^/#      got: /'; fi
+}
+
+# all_prefixed TEXT DESCRIPTION: every non-empty line of TEXT (stderr)
+# starts with "clawshim: ".
+all_prefixed() {
+	_bad=$(printf '%s\n' "$1" | grep -v '^$' | grep -v '^clawshim: ')
+	if [ -z "$_bad" ]; then ok 0 "$2"; else ok 1 "$2"; printf '%s\n' "$_bad" | sed 's/^/# unprefixed: /'; fi
+}
+
+# mkpolicy FILE: write stdin to FILE, mode 644 (policy files must not be
+# writable by group or others); prints FILE.
+mkpolicy() {
+	cat >"$1"
+	chmod 644 "$1"
+	echo "$1"
+}
+
+# wait_file FILE SECONDS: true once FILE exists and is not empty.
+wait_file() {
+	_i=0
+	until [ -s "$1" ]; do
+		_i=$((_i + 1))
+		[ "$_i" -gt $(($2 * 20)) ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# pids_of REGEX: the pids of processes whose full command line matches
+# REGEX (anchor it: "^sleep 7301$"), space separated.
+pids_of() {
+	pgrep -f "$1" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
+}
+
+# _now_cs: monotonic time in hundredths of a second (from /proc/uptime).
+_now_cs() {
+	read -r _up _rest </proc/uptime
+	echo $(( ${_up%.*} * 100 + 1${_up#*.} - 100 ))
+}
+
+# gone_within REGEX TENTHS: true once no process matches REGEX, polling
+# for at most TENTHS tenths of a second (measured, not counted).
+gone_within() {
+	_end=$(( $(_now_cs) + $2 * 10 ))
+	while pgrep -f "$1" >/dev/null 2>&1; do
+		[ "$(_now_cs)" -gt "$_end" ] && return 1
+		sleep 0.02
+	done
+	return 0
+}
+
+# reap REGEX: SIGKILL survivors matching REGEX by pid, so a failing test
+# does not poison the next one.
+reap() {
+	for _p in $(pids_of "$1"); do kill -9 "$_p" 2>/dev/null; done
+	gone_within "$1" 20 || diag "could not reap: $1"
 }

@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -55,6 +56,9 @@ static const char *errname(int e)
 	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
 	case ENETUNREACH: return "ENETUNREACH";
 	case EFBIG: return "EFBIG";
+	case ENXIO: return "ENXIO";
+	case EMFILE: return "EMFILE";
+	case ENOMEM: return "ENOMEM";
 	default: return strerror(e);
 	}
 }
@@ -130,6 +134,17 @@ int main(int argc, char **argv)
 			return report(-1);
 		return report(read(fd, buf, sizeof(buf)));
 	}
+	if (!strcmp(op, "open")) {
+		/* Open only (a tty would block a read). */
+		return report(open(a, O_RDONLY | O_NOCTTY));
+	}
+	if (!strcmp(op, "openmany")) {
+		/* Hold N more descriptors open at once (RLIMIT_NOFILE). */
+		for (int i = 0; i < atoi(a); i++)
+			if (open("/dev/null", O_RDONLY) < 0)
+				return report(-1);
+		return report(0);
+	}
 	if (!strcmp(op, "write")) {
 		int fd = open(a, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd < 0)
@@ -189,6 +204,38 @@ int main(int argc, char **argv)
 		/* High bits set: a 64-bit compare would miss it (CVE-2019-10063). */
 		char c = '#';
 		return report(syscall(SYS_ioctl, 0, 0x100000000UL | TIOCSTI, &c));
+	}
+	if (!strcmp(op, "pty-tiocsti") || !strcmp(op, "pty-tiocsti-hi")) {
+		/* A session leader without a controlling terminal opens a fresh
+		 * pty, which becomes its controlling terminal: there the kernel
+		 * allows TIOCSTI, so only a seccomp filter can refuse it.  Exit 3
+		 * ("not-ctty") when the caller is not such a session leader. */
+		int m = posix_openpt(O_RDWR | O_NOCTTY);
+		if (m < 0 || grantpt(m) != 0 || unlockpt(m) != 0)
+			return report(-1);
+		int s = open(ptsname(m), O_RDWR);
+		if (s < 0)
+			return report(-1);
+		if (tcgetsid(s) != getsid(0)) {
+			printf("not-ctty\n");
+			return 3;
+		}
+		char c = '#';
+		unsigned long req = TIOCSTI;
+		if (!strcmp(op, "pty-tiocsti-hi"))
+			req |= 0x100000000UL; /* CVE-2019-10063 */
+		return report(syscall(SYS_ioctl, s, req, &c));
+	}
+	if (!strcmp(op, "bind")) {
+		/* Bind TCP 127.0.0.1:PORT (ports < 1024 need CAP_NET_BIND_SERVICE). */
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		if (s < 0)
+			return report(-1);
+		int one = 1;
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(a)) };
+		in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return report(bind(s, (struct sockaddr *)&in, sizeof(in)));
 	}
 	if (!strcmp(op, "tioclinux")) {
 		char sub = 2;

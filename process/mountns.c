@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/* mountns.c: protections inside granted trees, as mounts (see mountns.h). */
+#include "mountns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
+#include "../common.h"
+
+/* Is `path` equal to `root` or below it, by whole components? */
+bool path_inside(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static long read_long(const char *path, long dflt)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dflt;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return dflt;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Can this process create a private mount namespace? */
+bool mountns_possible(void)
+{
+	if (getuid() == 0) {
+		struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct data[2];
+		if (syscall(SYS_capget, &hdr, data) != 0)
+			return false;
+		return data[0].effective & (1u << CAP_SYS_ADMIN);
+	}
+	/* Debian's switch, Ubuntu's AppArmor restriction, the namespace cap. */
+	return read_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 1 &&
+	       read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 0 &&
+	       read_long("/proc/sys/user/max_user_namespaces", 1) > 0;
+}
+
+const char *mstep_how(enum mstep_op op)
+{
+	switch (op) {
+	case MSTEP_ANCHOR: return "private mount namespace: pinned (no rename or removal)";
+	case MSTEP_READONLY: return "private mount namespace: read-only bind";
+	case MSTEP_NOEXEC: return "private mount namespace: noexec bind";
+	case MSTEP_HIDE: return "private mount namespace: hidden under an empty mount";
+	}
+	return "?";
+}
+
+/* The outermost granted root of `l` containing `path`, or NULL. */
+static const char *outer_root(const struct pol_list *const *lists, size_t nl, const char *path)
+{
+	const char *best = NULL;
+	for (size_t i = 0; i < nl; i++)
+		for (size_t j = 0; j < lists[i]->n; j++) {
+			const char *r = lists[i]->v[j].path;
+			if (r && path_inside(path, r) && (!best || strlen(r) < strlen(best)))
+				best = r;
+		}
+	return best;
+}
+
+static void add(struct mount_plan *mp, enum mstep_op op, const char *path,
+		const struct origin *from)
+{
+	for (size_t i = 0; i < mp->n; i++)
+		if (strcmp(mp->v[i].path, path) == 0) {
+			/* The strongest protection of a path wins. */
+			if (op > mp->v[i].op)
+				mp->v[i].op = op;
+			return;
+		}
+	if (mp->n == mp->cap) {
+		mp->cap = mp->cap ? mp->cap * 2 : 16;
+		mp->v = xrealloc(mp->v, mp->cap * sizeof(*mp->v));
+	}
+	struct stat st;
+	bool dir = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	mp->v[mp->n++] = (struct mstep){ op, xstrdup(path), dir, from };
+}
+
+/* Anchor every directory strictly between `root` and `path`, so the
+ * protected path cannot be renamed away or its parents replaced. */
+static void anchor_between(struct mount_plan *mp, const char *root, const char *path,
+			   const struct origin *from)
+{
+	char buf[PATH_MAX];
+	size_t rl = strlen(root);
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = buf + (rl == 1 ? 1 : rl + 1); (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		add(mp, MSTEP_ANCHOR, buf, from);
+		*s = '/';
+	}
+}
+
+static int by_depth(const void *a, const void *b)
+{
+	const struct mstep *x = a, *y = b;
+	size_t lx = strlen(x->path), ly = strlen(y->path);
+	return lx < ly ? -1 : lx > ly ? 1 : strcmp(x->path, y->path);
+}
+
+/* Which protections need a mount; parents come before children. */
+void mountns_plan(const struct policy *p, struct mount_plan *mp)
+{
+	const struct pol_list *granted[] = { &p->read_write, &p->read_only };
+	const struct pol_list *writable[] = { &p->read_write };
+	const struct pol_item ws = { .path = p->workspace.val };
+	const struct pol_list wsl = { .v = (struct pol_item *)&ws, .n = 1 };
+	const struct pol_list *g3[] = { &wsl, granted[0], granted[1] };
+	const struct pol_list *w2[] = { &wsl, writable[0] };
+
+	for (size_t i = 0; i < p->deny.n; i++) {
+		const struct pol_item *it = &p->deny.v[i];
+		if (it->path && outer_root(g3, 3, it->path))
+			add(mp, MSTEP_HIDE, it->path, &it->from);
+	}
+	for (size_t i = 0; i < p->deny_write.n; i++) {
+		const struct pol_item *it = &p->deny_write.v[i];
+		const char *r = it->path ? outer_root(w2, 2, it->path) : NULL;
+		if (!r)
+			continue;
+		anchor_between(mp, r, it->path, &it->from);
+		add(mp, MSTEP_READONLY, it->path, &it->from);
+	}
+	for (size_t i = 0; i < p->no_exec.n; i++) {
+		const struct pol_item *it = &p->no_exec.v[i];
+		if (it->path && outer_root(g3, 3, it->path))
+			add(mp, MSTEP_NOEXEC, it->path, &it->from);
+	}
+	qsort(mp->v, mp->n, sizeof(*mp->v), by_depth);
+}
+
+void mount_plan_free(struct mount_plan *mp)
+{
+	for (size_t i = 0; i < mp->n; i++)
+		free(mp->v[i].path);
+	free(mp->v);
+	memset(mp, 0, sizeof(*mp));
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("mount namespace: open %s", path);
+	ssize_t n = (ssize_t)strlen(text);
+	if (write(fd, text, (size_t)n) != n)
+		die_errno("mount namespace: write %s", path);
+	close(fd);
+}
+
+/* Open `path` without following a symlink planted since it was resolved,
+ * and check the kernel agrees on where it is.  Returns an O_PATH fd. */
+static int open_exact(const char *path)
+{
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("mount namespace: %s", path);
+	char proc[64], real[PATH_MAX];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, real, sizeof(real) - 1);
+	if (n < 0)
+		die_errno("mount namespace: %s", path);
+	real[n] = '\0';
+	if (strcmp(real, path) != 0)
+		die("mount namespace: %s moved to %s since the policy was resolved", path, real);
+	return fd;
+}
+
+/* Mount flags a user namespace may not clear on a remount. */
+static unsigned long locked_flags(const char *target)
+{
+	struct statvfs sv;
+	if (statvfs(target, &sv) != 0)
+		die_errno("mount namespace: statvfs %s", target);
+	unsigned long f = 0;
+	if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RDONLY) f |= MS_RDONLY;
+	return f;
+}
+
+/* Bind `src` onto `path` (recursively), then remount the new top mount
+ * with `extra` flags added (0: no remount). */
+static void bind_remount(const char *src, const char *path, unsigned long extra)
+{
+	int fd = open_exact(path);
+	char t[64];
+	snprintf(t, sizeof(t), "/proc/self/fd/%d", fd);
+	if (mount(src ? src : t, t, NULL, MS_BIND | MS_REC, NULL) != 0)
+		die_errno("mount namespace: bind %s", path);
+	close(fd);
+	if (!extra)
+		return;
+	/* Re-open: the old fd still names the mount underneath. */
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("mount namespace: %s", path);
+	snprintf(t, sizeof(t), "/proc/self/fd/%d", fd);
+	unsigned long fl = MS_REMOUNT | MS_BIND | locked_flags(t) | extra;
+	if (mount(NULL, t, NULL, fl, NULL) != 0)
+		die_errno("mount namespace: remount %s", path);
+	close(fd);
+}
+
+/* In the child's new mount (and user) namespace: make the plan true. */
+void mountns_apply(const struct mount_plan *mp, bool userns, uid_t uid, gid_t gid)
+{
+	if (userns) {
+		char map[64];
+		write_file("/proc/self/setgroups", "deny");
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+		write_file("/proc/self/uid_map", map);
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+		write_file("/proc/self/gid_map", map);
+	}
+	/* Nothing done here may propagate back to the host's namespace. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		die_errno("mount namespace: make / private");
+	for (size_t i = 0; i < mp->n; i++) {
+		const struct mstep *s = &mp->v[i];
+		switch (s->op) {
+		case MSTEP_ANCHOR:
+			bind_remount(NULL, s->path, 0);
+			break;
+		case MSTEP_READONLY:
+			bind_remount(NULL, s->path, MS_RDONLY);
+			break;
+		case MSTEP_NOEXEC:
+			bind_remount(NULL, s->path, MS_NOEXEC);
+			break;
+		case MSTEP_HIDE:
+			if (s->dir) {
+				int fd = open_exact(s->path);
+				char t[64];
+				snprintf(t, sizeof(t), "/proc/self/fd/%d", fd);
+				if (mount("clawshim", t, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					  "size=4k,nr_inodes=1,mode=000") != 0)
+					die_errno("mount namespace: hide %s", s->path);
+				close(fd);
+			} else {
+				bind_remount("/dev/null", s->path, MS_RDONLY);
+			}
+			break;
+		}
+	}
+}
