@@ -320,6 +320,8 @@ static int root_process_limit(const struct policy *p)
 	int fd = pids_cgroup_open(l->val, why, sizeof(why));
 	if (fd >= 0)
 		return fd;
+	if (fd == PIDS_CGROUP_HELD)
+		return -1;
 	if (p->best_effort.val) {
 		warn("best_effort: max_processes is not enforced for root: %s", why);
 		return -1;
@@ -370,13 +372,17 @@ int main(int argc, char **argv)
 	struct strv env = { 0 }, cand = { 0 };
 	env_build(&p, environ, be->name, shell, &env);
 	exec_candidates(cmd.argv[0][0] == '-' ? shell : cmd.argv[0], env.v, &cand);
+	/* Inside another clawshim (it sets CLAWSHIM_BACKEND; a command that
+	 * unsets it gets EBUSY at load, and nothing runs). */
+	if (getenv("CLAWSHIM_BACKEND"))
+		pl.seccomp |= SC_NESTED;
 	scmp_filter_ctx filter = seccomp_build(&p, pl.seccomp, &err);
 	if (!filter)
 		die_policy(&err);
 
 	struct child_spec cs = {
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
-		.envp = env.v, .filter = filter, .pids_cgroup_fd = -1,
+		.envp = env.v, .cwd = cwd, .filter = filter, .pids_cgroup_fd = -1,
 	};
 	cs.pids_cgroup_fd = root_process_limit(&p);
 	int rc = supervise(&cs);
@@ -388,6 +394,8 @@ int main(int argc, char **argv)
 		cmd.no_mounts = true;
 		if (be->plan(&p, &cmd, &pl, &err) != 0)
 			die_policy(&err);
+		if (getenv("CLAWSHIM_BACKEND"))
+			pl.seccomp |= SC_NESTED;
 		filter = seccomp_build(&p, pl.seccomp, &err);
 		if (!filter)
 			die_policy(&err);

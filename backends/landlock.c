@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -113,12 +114,27 @@ static int ll_plan(const struct policy *p, const struct command *cmd, struct pla
 		}
 	}
 	struct policy view = *p;
+	/* A deny_write path already on a read-only mount (an outer clawshim's
+	 * bind) stays read-only: nothing inside can remount it.  Skipping it
+	 * spares the expansion and its cost to the directories around it. */
+	struct pol_item *dw = xcalloc(p->deny_write.n + 1, sizeof(*dw));
+	view.deny_write.v = dw;
+	view.deny_write.n = 0;
+	for (size_t i = 0; i < p->deny_write.n; i++) {
+		struct statvfs sv;
+		const char *path = p->deny_write.v[i].path;
+		if (path && statvfs(path, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+			continue;
+		dw[view.deny_write.n++] = p->deny_write.v[i];
+	}
 	if (mp) {
 		view.deny.n = view.deny_write.n = view.no_exec.n = view.files.n = 0;
 		for (size_t i = 0; i < mp->n; i++)
 			plan_add(out, mp->v[i].path, mstep_how(mp->v[i].op), NULL, true);
 	}
-	if (landlock_plan_build(&view, abi, out, err) < 0) {
+	int rc = landlock_plan_build(&view, abi, out, err);
+	free(dw);
+	if (rc < 0) {
 		if (mp) {
 			mount_plan_free(mp);
 			free(mp);

@@ -222,23 +222,34 @@ scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 		fail(err, "attributes", rc);
 		goto out;
 	}
+	/* The notification rules go first: libseccomp keeps the first
+	 * action given for a syscall. */
+	if (flags & SC_UNIX) {
+		unsigned what = NOTIFY_UNIX | NOTIFY_META;
+		/* Under an outer clawshim the filter chain already has its one
+		 * listener; refuse what would be asked.  With all network
+		 * allowed, connect() stays open and the outer check holds. */
+		if (flags & SC_NESTED)
+			what = NOTIFY_DENY | NOTIFY_META | (p->net_all.val ? 0 : NOTIFY_UNIX);
+		rc = notify_add_rules(ctx, what);
+		if (rc) {
+			fail(err, "user notification rules", rc);
+			goto out;
+		}
+	}
 	if ((flags & SC_TTY) && add_tty(ctx, err))
 		goto out;
 	/* setsid() would take a process out of the session by which the
 	 * supervisor and the watcher find and kill everything it started. */
 	if ((flags & SC_SESSION) && deny_name(ctx, "setsid", EPERM, err))
 		goto out;
+	/* Nested, the process group is that handle (process/supervise.c). */
+	if ((flags & SC_SESSION) && (flags & SC_NESTED) && deny_name(ctx, "setpgid", EPERM, err))
+		goto out;
 	if ((flags & SC_KERNEL) && add_kernel(ctx, err))
 		goto out;
 	if ((flags & SC_NET) && add_net(ctx, p, err))
 		goto out;
-	if (flags & SC_UNIX) {
-		rc = notify_add_rules(ctx, NOTIFY_UNIX | NOTIFY_META);
-		if (rc) {
-			fail(err, "user notification rules", rc);
-			goto out;
-		}
-	}
 	if (flags & SC_POLICY)
 		for (size_t i = 0; i < p->seccomp_deny.n; i++)
 			if (deny_name(ctx, p->seccomp_deny.v[i].raw, EPERM, err))

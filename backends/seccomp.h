@@ -20,6 +20,7 @@ enum {
 	SC_NET = 1u << 3,        /* socket families other than AF_UNIX */
 	SC_UNIX = 1u << 4,       /* connecting to named unix sockets */
 	SC_POLICY = 1u << 5,     /* [seccomp] deny from the policy */
+	SC_NESTED = 1u << 6,     /* under an outer clawshim: SC_UNIX refuses */
 };
 
 /* Build the filter for `flags` and the policy. NULL and err set on error

@@ -82,6 +82,21 @@ int pids_cgroup_open(long long max, char *why, size_t whylen)
 		snprintf(why, whylen, "no pids cgroup controller is available");
 		return -1;
 	}
+	/* Already inside a cgroup limited at least as tightly (an outer
+	 * clawshim's): the guarantee holds, and a sandboxed root could not
+	 * create a cgroup anyway. */
+	char cur[1100], buf[32] = "";
+	snprintf(cur, sizeof(cur), "%s%s/pids.max", mnt, strcmp(path, "/") == 0 ? "" : path);
+	int cfd = open(cur, O_RDONLY | O_CLOEXEC);
+	if (cfd >= 0) {
+		ssize_t n = read(cfd, buf, sizeof(buf) - 1);
+		close(cfd);
+		buf[n > 0 ? n : 0] = '\0';
+		char *end;
+		long long have = strtoll(buf, &end, 10);
+		if (end != buf && have <= max)
+			return PIDS_CGROUP_HELD;
+	}
 	snprintf(cg_dir, sizeof(cg_dir), "%s%s/clawshim.%d", mnt,
 		 strcmp(path, "/") == 0 ? "" : path, (int)getpid());
 	if (mkdir(cg_dir, 0700) != 0) {

@@ -174,8 +174,14 @@ int child_main(void *arg)
 	/* A new session without a controlling terminal: the command cannot
 	 * TIOCSTI into the agent's terminal (CVE-2017-5226), and the session
 	 * id is how the watcher finds everything it starts. */
-	if (setsid() < 0)
+	if (cs->plan->seccomp & SC_NESTED) {
+		/* Under an outer clawshim: its session already has no terminal,
+		 * and setsid() is refused there; a process group is the handle. */
+		if (setpgid(0, 0) < 0)
+			die_errno("setpgid");
+	} else if (setsid() < 0) {
 		die_errno("setsid");
+	}
 	pid_t self = getpid();
 	/* The descriptor table is shared with the supervisor (CLONE_FILES):
 	 * never close its descriptors here; they are close-on-exec, and execve
@@ -187,8 +193,14 @@ int child_main(void *arg)
 	close_fds();
 	apply_limits(cs->p);
 	/* Mounts first: a Landlock-restricted process may not mount. */
-	if (cs->plan->mounts)
+	if (cs->plan->mounts) {
 		mountns_apply(cs->plan->mounts, cs->uid != 0, cs->uid, cs->gid);
+		/* The working directory still names the directory underneath any
+		 * mount just made on it or above it: look it up again, or a
+		 * relative path would walk past the protections. */
+		if (chdir(cs->cwd) != 0)
+			die_errno("cannot enter %s", cs->cwd);
+	}
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");

@@ -271,22 +271,34 @@ int notify_add_rules(scmp_filter_ctx ctx, unsigned what)
 	static const struct sc uring = {"io_uring_setup", 0};
 	int rc;
 
+	/* NOTIFY_DENY: under an outer clawshim, whose filter already holds
+	 * the one listener a filter chain may have (EBUSY otherwise), refuse
+	 * instead of asking: stricter than the policy, never weaker. */
+	bool deny = what & NOTIFY_DENY;
 	if (what & NOTIFY_META) {
+		uint32_t act = deny ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_NOTIFY;
 		for (size_t i = 0; i < ARRAY_LEN(meta); i++)
-			if ((rc = add_one(ctx, SCMP_ACT_NOTIFY, &meta[i])) < 0)
+			if ((rc = add_one(ctx, act, &meta[i])) < 0)
 				return rc;
 		for (size_t i = 0; i < ARRAY_LEN(meta_enosys); i++)
 			if ((rc = add_one(ctx, SCMP_ACT_ERRNO(ENOSYS), &meta_enosys[i])) < 0)
 				return rc;
 	}
 	if (what & NOTIFY_UNIX) {
-		for (size_t i = 0; i < ARRAY_LEN(net); i++)
-			if ((rc = add_one(ctx, SCMP_ACT_NOTIFY, &net[i])) < 0)
+		/* Denying: connect() is refused outright; sendmsg keeps the
+		 * outer supervisor's check of named datagram addresses. */
+		for (size_t i = 0; i < ARRAY_LEN(net); i++) {
+			if (deny && strcmp(net[i].name, "connect") != 0)
+				continue;
+			rc = add_one(ctx, deny ? SCMP_ACT_ERRNO(EACCES) : SCMP_ACT_NOTIFY, &net[i]);
+			if (rc < 0)
 				return rc;
+		}
 		/* sendto(fd, buf, len, flags, dest, addrlen): with no address
 		 * the socket's connected peer is used, which connect() checked;
 		 * both are registers, so this filter test cannot be raced. */
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 2,
+		rc = seccomp_rule_add(ctx, deny ? SCMP_ACT_ERRNO(EACCES) : SCMP_ACT_NOTIFY,
+				      SCMP_SYS(sendto), 2,
 				      SCMP_A4(SCMP_CMP_NE, 0), SCMP_A5(SCMP_CMP_NE, 0));
 		if (rc < 0)
 			return rc;
@@ -486,14 +498,50 @@ static bool same_obj(int procfd, const char *what, const char *ours)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* A namespace, by its nsfs inode. */
+struct notify_ns {
+	dev_t dev;
+	ino_t ino;
+};
+static struct notify_ns alt_mnt, alt_user;
+
+/* Accept the namespaces of process `pid` (the command, just spawned into
+ * a private mount namespace by clawshim) as the command's world. */
+void notify_accept_namespaces(pid_t pid)
+{
+	char p[64];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)pid);
+	if (stat(p, &st) == 0)
+		alt_mnt = (struct notify_ns){ st.st_dev, st.st_ino };
+	snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
+	if (stat(p, &st) == 0)
+		alt_user = (struct notify_ns){ st.st_dev, st.st_ino };
+}
+
+/* Does /proc/TID/<what> name the object `alt` (clawshim's own namespace
+ * for the command)? */
+static bool is_alt(int procfd, const char *what, const struct notify_ns *alt)
+{
+	struct stat a;
+
+	return alt->ino && fstatat(procfd, what, &a, 0) == 0 &&
+	       a.st_dev == alt->dev && a.st_ino == alt->ino;
+}
+
 /* A path the command names means the same to us only when it has our
- * root, our mount namespace (and our user namespace, so that its
- * capabilities mean ours). */
+ * root and our mount namespace (and our user namespace, so that its
+ * capabilities mean ours) - or the private ones clawshim made for it,
+ * whose mounts are binds of the same paths onto themselves or hide paths
+ * that the policy denies anyway (process/mountns.c). */
 static bool same_world(const struct target *t)
 {
 	return same_obj(t->procfd, "root", "/") &&
-	       same_obj(t->procfd, "ns/mnt", "/proc/self/ns/mnt") &&
-	       same_obj(t->procfd, "ns/user", "/proc/self/ns/user");
+	       (same_obj(t->procfd, "ns/mnt", "/proc/self/ns/mnt") ||
+		is_alt(t->procfd, "ns/mnt", &alt_mnt)) &&
+	       (same_obj(t->procfd, "ns/user", "/proc/self/ns/user") ||
+		is_alt(t->procfd, "ns/user", &alt_user));
 }
 
 struct capsave {
@@ -545,9 +593,11 @@ static int target_getfd(struct target *t, int fd)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, t->tid, 0);
 
-	if (pidfd < 0 && errno == EINVAL) /* not the leader: 6.9+ can do threads */
+	/* Not a thread-group leader: EINVAL before 6.9, ENOENT after
+	 * (we opened /proc/TID, so it exists); 6.9+ can open the thread. */
+	if (pidfd < 0 && (errno == EINVAL || errno == ENOENT))
 		pidfd = (int)syscall(SYS_pidfd_open, t->tid, PIDFD_THREAD);
-	if (pidfd < 0 && errno == EINVAL) {
+	if (pidfd < 0 && (errno == EINVAL || errno == ENOENT)) {
 		/* Older kernels: the thread group shares its descriptor table
 		 * unless it unshared it, and then this is the process's own
 		 * socket anyway: still only checked paths get connected. */

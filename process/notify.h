@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <seccomp.h>
 
@@ -42,6 +43,7 @@
 enum {
 	NOTIFY_UNIX = 1u << 0,  /* connect, sendto, sendmsg, sendmmsg */
 	NOTIFY_META = 1u << 1,  /* chmod, chown, utime*, *setxattr, *removexattr */
+	NOTIFY_DENY = 1u << 2,  /* refuse the groups instead (nested clawshim) */
 };
 
 /* The decisions' input, built from a resolved policy only. Every string
@@ -79,6 +81,11 @@ bool notify_may_connect(const struct notify_rules *r,
  * the supervisor does not emulate) for the groups in `what`.
  * 0, or a negative errno from libseccomp. */
 int notify_add_rules(scmp_filter_ctx ctx, unsigned what);
+
+/* Accept the mount and user namespaces of `pid` - the ones clawshim
+ * created for the command (process/mountns.c) - as the command's world,
+ * besides our own. Call right after the spawn, before serving. */
+void notify_accept_namespaces(pid_t pid);
 
 /* Serve at most one pending notification on `notify_fd`: decide, perform,
  * answer. Never blocks (returns at once when nothing is pending) and never

@@ -19,6 +19,7 @@ struct child_spec {
 	char **argv;           /* argv of the command */
 	char **candidates;     /* absolute paths to try execve on, in order */
 	char **envp;           /* the command's environment */
+	const char *cwd;       /* the working directory, canonical */
 	scmp_filter_ctx filter;
 	int watch_fd;          /* write end of the watcher's pipe */
 	int pids_cgroup_fd;    /* cgroup.procs to join, or -1 */
@@ -54,6 +55,7 @@ int supervise(struct child_spec *cs);
 /* For root, whom RLIMIT_NPROC does not bind: a pids cgroup limited to
  * `max`; returns an fd on its cgroup.procs, or -1 and `why`. */
 int pids_cgroup_open(long long max, char *why, size_t whylen);
+#define PIDS_CGROUP_HELD (-2) /* an enclosing cgroup already limits as much */
 /* Remove that cgroup (after everything in it is gone). */
 int pids_cgroup_remove(void);
 

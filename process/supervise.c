@@ -34,9 +34,14 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "../backends/seccomp.h"
 
 #define SPAWN_STACK (1024 * 1024)
 #define WATCH_STACK (64 * 1024)
+
+/* Under an outer clawshim setsid() is refused, so the command gets a
+ * process group of its own instead, and setpgid() is refused inside. */
+static bool session_is_pgrp;
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
@@ -61,6 +66,16 @@ static pid_t stat_session(const char *buf)
  * heap: the watcher calls it while sharing memory with a dead supervisor. */
 void kill_session(pid_t sid, int sig, bool until_gone)
 {
+	if (session_is_pgrp) {
+		/* Nested: the command's process group is the handle. */
+		for (int round = 0; round < 1000 && kill(-sid, sig) == 0 && until_gone; round++) {
+			if (sig != SIGKILL)
+				return;
+			struct timespec ts = { 0, 1000000 };
+			nanosleep(&ts, NULL);
+		}
+		return;
+	}
 	for (int round = 0; round < 1000; round++) {
 		int found = 0;
 		int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -265,6 +280,7 @@ int supervise(struct child_spec *cs)
 	if (sfd < 0)
 		die_errno("signalfd");
 
+	session_is_pgrp = cs->plan->seccomp & SC_NESTED;
 	pid_t watcher = watcher_start(&cs->watch_fd);
 	cs->supervisor = getpid();
 	cs->uid = getuid();
@@ -296,9 +312,13 @@ int supervise(struct child_spec *cs)
 	}
 
 	struct notify_rules rules;
-	if (cs->notify_fd >= 0)
+	if (cs->notify_fd >= 0) {
 		notify_rules_init(&rules, cs->p);
+		if (cs->plan->mounts)
+			notify_accept_namespaces(cmd);
+	}
 	int tfd = -1, phase = 0;
+	bool notify_fd_done = false;
 	if (cs->p->timeout.val > 0)
 		tfd = make_timer(cs->p->timeout.val);
 
@@ -311,10 +331,11 @@ int supervise(struct child_spec *cs)
 				warn("poll: %s", strerror(errno));
 			continue;
 		}
-		if (pfd[2].revents & POLLIN)
-			notify_serve(cs->notify_fd, &rules);
-		else if (pfd[2].revents & (POLLHUP | POLLERR | POLLNVAL))
+		if (pfd[2].revents && notify_serve(cs->notify_fd, &rules) < 0) {
+			close(cs->notify_fd);
+			notify_fd_done = true;
 			cs->notify_fd = -1;
+		}
 		if (pfd[1].revents & POLLIN) {
 			uint64_t ticks;
 			(void)!read(tfd, &ticks, sizeof(ticks));
@@ -342,7 +363,7 @@ int supervise(struct child_spec *cs)
 	kill_leftovers(cmd, cmd, &status, &done);
 	kill(watcher, SIGKILL);
 	pids_cgroup_remove();
-	if (cs->notify_fd >= 0)
+	if (cs->notify_fd >= 0 || notify_fd_done)
 		notify_rules_free(&rules);
 	if (timed_out) {
 		warn("timed out after %lld s", cs->p->timeout.val);

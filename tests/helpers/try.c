@@ -145,6 +145,17 @@ int main(int argc, char **argv)
 				return report(-1);
 		return report(0);
 	}
+	if (!strcmp(op, "fds")) {
+		/* The open descriptors, space separated (none opened to list them). */
+		const char *sep = "";
+		for (int fd = 0; fd < 65536; fd++)
+			if (fcntl(fd, F_GETFD) != -1) {
+				printf("%s%d", sep, fd);
+				sep = " ";
+			}
+		printf("\n");
+		return 0;
+	}
 	if (!strcmp(op, "write")) {
 		int fd = open(a, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd < 0)

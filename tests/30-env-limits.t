@@ -1,0 +1,168 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# 30-env-limits.t: environment scrubbing and resource limits (DESIGN.md §4).
+. "$(dirname "$0")/lib.sh"
+
+BACKEND=${CLAWSHIM_TEST_BACKEND:-none}
+CS="$CLAWSHIM --backend $BACKEND"
+
+set_base() { if [ "$WHO" = root ]; then SB=74000; else SB=74500; fi; }
+
+# policy NAME SECTION LINES...: a policy file "[clawshim] version = 1",
+# then [SECTION] and LINES (the first line of LINES is line 4).
+policy() {
+	_f=$SCRATCH/$WHO-$1.ini
+	_s=$2
+	shift 2
+	{ printf '[clawshim]\nversion = 1\n[%s]\n' "$_s"; printf '%s\n' "$@"; } | mkpolicy "$_f"
+}
+
+# var NAME: NAME's line in $OUT (the output of env), or nothing.
+var() { echo "$OUT" | grep "^$1=" ; }
+
+SECRETS="GITHUB_TOKEN=gh-secret OPENAI_API_KEY=sk-secret AWS_SECRET_ACCESS_KEY=aws-secret
+AWS_ACCESS_KEY_ID=AKIA DB_PASSWORD=hunter2 SSH_AUTH_SOCK=/tmp/agent.sock NPM_TOKEN_RO=x
+GOOGLE_APPLICATION_CREDENTIALS=/x/key.json MY_SECRET_THING=s github_token=lower
+KRB5CCNAME=FILE:/tmp/krb"
+
+t_env_default() {
+	W=$(newdir env)
+	run_in "$W" env $SECRETS LANG=C.UTF-8 ORDINARY=kept $CS -- env
+	is 0 "$RC" "$WHO: env runs"
+	for v in $SECRETS; do
+		is "" "$(var "${v%%=*}")" "$WHO: ${v%%=*} is removed by default"
+	done
+	like "$(var PATH)" "PATH=?*" "$WHO: PATH is kept"
+	is "HOME=$HOMEDIR" "$(var HOME)" "$WHO: HOME is kept"
+	is "LANG=C.UTF-8" "$(var LANG)" "$WHO: LANG is kept"
+	is "ORDINARY=kept" "$(var ORDINARY)" "$WHO: an ordinary variable is kept"
+}
+
+t_env_policy() {
+	W=$(newdir envpol)
+	P=$(policy envkeep environment 'keep = GITHUB_TOKEN' 'set = CI=1' 'remove = MY_VAR_*')
+	run_in "$W" env $SECRETS CI=0 MY_VAR_X=1 $CS --policy "$P" -- env
+	is "GITHUB_TOKEN=gh-secret" "$(var GITHUB_TOKEN)" "$WHO: [environment] keep = GITHUB_TOKEN keeps it"
+	is "" "$(var OPENAI_API_KEY)" "$WHO: keep: the other secrets are still removed"
+	is "CI=1" "$(var CI)" "$WHO: [environment] set = CI=1 sets it, over the caller's CI=0"
+	is "" "$(var MY_VAR_X)" "$WHO: [environment] remove = MY_VAR_* adds to the built-in patterns"
+}
+
+t_nofile() {
+	W=$(newdir nofile)
+	P=$(policy nofile process 'max_open_files = 64')
+	run_in "$W" $CS --policy "$P" -- sh -c 'ulimit -n; ulimit -Hn'
+	is "64
+64" "$OUT" "$WHO: max_open_files = 64: soft and hard limits 64 inside"
+	run_in "$W" $CS --policy "$P" -- sh -c 'ulimit -n 128 2>/dev/null && echo raised; ulimit -n'
+	is "64" "$OUT" "$WHO: max_open_files: the command cannot raise it back"
+	run_in "$W" $CS --policy "$P" -- "$TRY" openmany 100
+	is "EMFILE" "$OUT" "$WHO: max_open_files: opening 100 files fails with EMFILE"
+	run_in "$W" $CS --policy "$P" -- "$TRY" openmany 50
+	is "ok" "$OUT" "$WHO: max_open_files: 50 open files still work"
+}
+
+t_fsize() {
+	W=$(newdir fsize)
+	P=$(policy fsize process 'max_file_size = 1M')
+	run_in "$W" $CS --policy "$P" -- sh -c "head -c 2097152 /dev/zero >$W/big; echo \$?"
+	is 153 "$OUT" "$WHO: max_file_size = 1M: writing 2 MB dies of SIGXFSZ (153)"
+	S=$(wc -c <"$W/big" 2>/dev/null | tr -d ' ')
+	[ "${S:-0}" -le 1048576 ]
+	ok $? "$WHO: max_file_size: the file stopped at 1 MB ($S bytes)"
+	run_in "$W" $CS --policy "$P" -- sh -c "trap '' XFSZ; head -c 2097152 /dev/zero >$W/big2 2>$W/err; echo \$?; cat $W/err"
+	like "$OUT" "1*File too large*" "$WHO: max_file_size: with SIGXFSZ ignored, the write fails with EFBIG"
+	run_in "$W" $CS --policy "$P" -- sh -c "head -c 100000 /dev/zero >$W/small; echo \$?"
+	is 0 "$OUT" "$WHO: max_file_size: a 100 KB file is written"
+}
+
+t_cpu() {
+	W=$(newdir cpu)
+	P=$(policy cpu process 'max_cpu = 1')
+	run_in "$W" $CS --policy "$P" -- sh -c 'ulimit -t'
+	is 1 "$OUT" "$WHO: max_cpu = 1: ulimit -t is 1 inside"
+	# The --timeout is only a safety net: the CPU limit must end it first.
+	run_in "$W" $CS --timeout 60 --policy "$P" -- sh -c 'while :; do :; done'
+	case $RC in 152|137) ok 0 "$WHO: max_cpu = 1: a busy loop is killed by the CPU limit ($RC)" ;;
+	*) ok 1 "$WHO: max_cpu = 1: a busy loop is killed by the CPU limit"; diag "got status $RC (124: the safety timeout)" ;;
+	esac
+}
+
+t_memory() {
+	W=$(newdir mem)
+	P=$(policy mem process 'max_memory = 64M')
+	run_in "$W" $CS --policy "$P" -- sh -c 'ulimit -d'
+	is 65536 "$OUT" "$WHO: max_memory = 64M: ulimit -d is 65536 KB inside"
+	run_in "$W" $CS --policy "$P" -- perl -e '$x = "a" x (256 * 1024 * 1024); print "allocated\n"'
+	[ "$RC" -ne 0 ] && [ "$OUT" != allocated ]
+	ok $? "$WHO: max_memory = 64M: allocating 256 MB fails (rc $RC)"
+	run_in "$W" $CS --policy "$P" -- perl -e '$x = "a" x (8 * 1024 * 1024); print "allocated\n"'
+	is "allocated" "$OUT" "$WHO: max_memory = 64M: allocating 8 MB works"
+}
+
+t_hard_limit() {
+	W=$(newdir hard)
+	P=$(policy nofile1000 process 'max_open_files = 1000')
+	run_in "$W" prlimit --nofile=100:100 $CS --policy "$P" -- touch "$W/ran"
+	is 125 "$RC" "$WHO: max_open_files above the hard limit (100) exits 125"
+	like "$ERR" "*clawshim: $P:4: *max_open_files*" "$WHO: above the hard limit: message names the key and file:line"
+	like "$ERR" "*clawshim: hint: *" "$WHO: above the hard limit: a hint line"
+	all_prefixed "$ERR" "$WHO: above the hard limit: every stderr line starts with clawshim:"
+	[ -e "$W/ran" ]; ok $((!$?)) "$WHO: above the hard limit: the command did not run"
+
+	P=$(policy nofile64 process 'max_open_files = 64')
+	run_in "$W" prlimit --nofile=100:100 $CS --policy "$P" -- sh -c 'ulimit -n'
+	is 64 "$OUT" "$WHO: lowering below the hard limit (100 -> 64) works"
+
+	# The built-in defaults (max_processes, max_memory) must not make
+	# clawshim unusable under a caller whose hard limits are already lower:
+	# the lower inherited limit already enforces the guarantee.
+	run_in "$W" prlimit --nproc=1000:1000 $CS -- true
+	is 0 "$RC" "$WHO: a caller's hard nproc limit below the built-in default: still runs"
+	[ "$RC" = 0 ] || diag "stderr: $ERR"
+	run_in "$W" prlimit --nproc=1000:1000 $CS -- sh -c 'ulimit -u'
+	is 1000 "$OUT" "$WHO: ... and keeps the caller's lower limit"
+	run_in "$W" prlimit --data=1073741824:1073741824 $CS -- true
+	is 0 "$RC" "$WHO: a caller's hard data limit below the built-in max_memory: still runs"
+	[ "$RC" = 0 ] || diag "stderr: $ERR"
+}
+
+t_nproc() {
+	set_base
+	W=$(newdir nproc)
+	N=$((SB + 1)); M=$((SB + 2))
+	P=$(policy nproc process 'max_processes = 30')
+	# A bounded fork bomb: 100 sleeps; fork failures are counted, not fatal.
+	$AS $CS --timeout 60 --policy "$P" -- perl -e '
+		my $n = 0;
+		for (1 .. 100) {
+			my $p = fork;
+			next unless defined $p;
+			if ($p == 0) { exec "sleep", "'"$N"'"; exit 127 }
+			$n++;
+		}
+		open my $f, ">", "'"$W/ready"'" or die; print $f "$n\n"; close $f;
+		exec "'"$TRY"'", "sleep", "'"$M"'"' </dev/null >/dev/null 2>&1 &
+	PID=$!
+	wait_file "$W/ready" 20 || diag "the fork bomb did not report"
+	C=$(pgrep -f "^sleep $N\$" | wc -l)
+	diag "$WHO: forks that succeeded: $(cat "$W/ready" 2>/dev/null), sleeps alive: $C"
+	[ "$C" -ge 1 ] && [ "$C" -le 30 ]
+	ok $? "$WHO: max_processes = 30: a fork bomb of 100 gets at most 30 processes ($C)"
+	kill -TERM "$PID"
+	wait "$PID"
+	is 143 "$?" "$WHO: max_processes: TERM ends the command"
+	is "" "$(pids_of "^sleep $N\$")" "$WHO: max_processes: all of the bomb is gone after"
+	reap "^sleep $N\$"
+	reap "^$TRY sleep $M\$"
+}
+
+for_each_user t_env_default
+for_each_user t_env_policy
+for_each_user t_nofile
+for_each_user t_fsize
+for_each_user t_cpu
+for_each_user t_memory
+for_each_user t_hard_limit
+for_each_user t_nproc
+done_testing
