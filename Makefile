@@ -44,7 +44,7 @@ CORE_OBJ    = $(CORE_SRC:.c=.o)
 HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h)
 
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
-HELPERS     = tests/helpers/try
+HELPERS     = tests/helpers/try tests/helpers/notify_probe
 
 .PHONY: all check check-run install uninstall clean dist demo bench
 all: clawshim
@@ -60,6 +60,10 @@ tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ)
 
 tests/helpers/%: tests/helpers/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+# The notification supervisor end to end, outside clawshim.
+tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o util.o
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
 
 # check and demo first make sure the build and test dependencies are here
 # (installing them as root on Debian), then build in a fresh make.

@@ -1,0 +1,219 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# clawshim benchmark driver (run by `make bench`): sets up a scratch home and
+# workspace, writes the command tables for ./spawn, runs them and prints the
+# results with the targets next to them.  Installs nothing; needs no network.
+#
+# Knobs (environment): BENCH_ITER (timed runs per command, default 500),
+# BENCH_WARMUP (default 30), BENCH_CACHE (where the 100k-file workspaces are
+# kept between runs, default /var/tmp/clawshim-bench), BENCH_HYPERFINE=0 to
+# skip hyperfine's cross-check, CLAWSHIM (binary, default ../clawshim).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+CS=${CLAWSHIM:-$here/../clawshim}
+CS=$(cd "$(dirname "$CS")" && pwd)/$(basename "$CS")
+ITER=${BENCH_ITER:-500}
+WARMUP=${BENCH_WARMUP:-30}
+CACHE=${BENCH_CACHE:-/var/tmp/clawshim-bench}
+SPAWN=$here/spawn
+FLOOR=$here/floor
+
+[ -x "$CS" ] || { echo "bench: $CS not built (run make)" >&2; exit 1; }
+
+S=$(mktemp -d /tmp/clawshim-bench.XXXXXX)
+trap 'rm -rf "$S"' EXIT INT TERM
+mkdir -p "$S/home/.config" "$S/ws" "$S/pol" "$S/ro"
+WS=$S/ws
+
+# A clean, fixed environment: the user's files, config and variables must
+# not change what clawshim does (no ~/.config/clawshim, no secret variables).
+run_env() {
+    env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$S/home" \
+        XDG_CONFIG_HOME="$S/home/.config" LANG=C.UTF-8 "$@"
+}
+
+# add SPEC LABEL ITER DIR ARGV...   (one TAB-separated line for ./spawn)
+add() {
+    spec=$1; shift
+    printf '%s' "$1" >>"$spec"; shift
+    for a in "$@"; do printf '\t%s' "$a" >>"$spec"; done
+    printf '\n' >>"$spec"
+}
+
+skip() { printf '  skipped: %s\n' "$*"; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+median_of() { awk -F '\t' -v l="$2" '$1 == l { print $2 }' "$1"; }
+
+# ---------------------------------------------------------------------------
+echo "== machine"
+echo "  kernel $(uname -r), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo "  $(ldd --version 2>&1 | head -1)"
+echo "  clawshim: $CS ($("$CS" --version 2>&1 | head -1))"
+echo "  harness: bench/spawn, posix_spawn + waitpid, CLOCK_MONOTONIC, interleaved round-robin,"
+echo "           $WARMUP warm-up rounds then $ITER timed runs per command (fewer for slow engines)"
+
+# ---------------------------------------------------------------------------
+echo
+echo "== per-command overhead, default policy (workspace $WS, HOME $S/home)"
+main=$S/main.spec
+: >"$main"
+add "$main" "bare /bin/true"             0 - /bin/true
+add "$main" "bash -c true"               0 - /bin/bash -c true
+add "$main" "floor /bin/true"            0 - "$FLOOR" /bin/true
+add "$main" "clawshim none"              0 "$WS" "$CS" --backend none -- /bin/true
+add "$main" "clawshim landlock (auto)"   0 "$WS" "$CS" -- /bin/true
+add "$main" "clawshim landlock (named)"  0 "$WS" "$CS" --backend landlock -- /bin/true
+add "$main" "clawshim -c true (shell)"   0 "$WS" "$CS" -c true
+
+bwrap_raw=
+if [ -x /usr/bin/bwrap ]; then
+    bwrap_raw="raw bwrap, agent policy"
+    add "$main" "$bwrap_raw" 0 "$WS" /usr/bin/bwrap \
+        --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin \
+        --symlink usr/lib /lib --symlink usr/lib64 /lib64 \
+        --ro-bind /etc /etc --proc /proc --dev /dev --tmpfs /tmp \
+        --bind "$WS" "$WS" --chdir "$WS" \
+        --unshare-all --die-with-parent --new-session -- /bin/true
+fi
+fj=$(command -v firejail || true)
+if [ -n "$fj" ]; then
+    add "$main" "raw firejail --noprofile" 100 "$WS" "$fj" --quiet --noprofile --net=none /bin/true
+fi
+dk=$(command -v docker || true)
+dk_img=
+if [ -n "$dk" ] && timeout 5 "$dk" info >/dev/null 2>&1; then
+    dk_img=$(timeout 5 "$dk" image ls --format '{{.Repository}}:{{.Tag}}' 2>/dev/null |
+        grep -v '<none>' | grep -E '^(debian|ubuntu|alpine|busybox)' | head -1 || true)
+    if [ -n "$dk_img" ]; then
+        add "$main" "raw docker run ($dk_img)" 20 - "$dk" run --rm --network none \
+            --cap-drop ALL --security-opt no-new-privileges --read-only \
+            --user "$(id -u):$(id -g)" "$dk_img" true
+    fi
+fi
+# clawshim's wrapper backends, once they exist (a failing probe is dropped)
+for b in bwrap firejail docker; do
+    if run_env "$CS" --backend "$b" -- /bin/true >/dev/null 2>&1; then
+        add "$main" "clawshim $b" 0 "$WS" "$CS" --backend "$b" -- /bin/true
+    fi
+done
+
+[ -x /usr/bin/bwrap ] || skip "raw bwrap: /usr/bin/bwrap not installed (apt-get install bubblewrap)"
+[ -n "$fj" ] || skip "raw firejail: not installed (apt-get install firejail)"
+if [ -z "$dk" ]; then skip "docker: no docker CLI"
+elif [ -z "$dk_img" ]; then
+    if timeout 5 "$dk" info >/dev/null 2>&1; then
+        skip "docker: engine up but no local debian/ubuntu/alpine/busybox image (no pulls: no network)"
+    else
+        skip "docker: CLI present but no running engine reachable"
+    fi
+fi
+echo
+run_env "$SPAWN" -n "$ITER" -w "$WARMUP" -B "bare /bin/true" -F "floor /bin/true" \
+    -o "$S/main.tsv" "$main"
+
+# ---------------------------------------------------------------------------
+echo
+echo "== clawshim footprint"
+rss=$(run_env "$SPAWN" -r -C "$WS" -- "$CS" -- /bin/true)
+rss_bare=$(run_env "$SPAWN" -r -- /bin/true)
+rss_floor=$(run_env "$SPAWN" -r -- "$FLOOR" /bin/true)
+echo "  peak RSS, clawshim -- /bin/true (max over its process tree): $rss KiB"
+echo "    (for scale: bare /bin/true $rss_bare KiB, floor /bin/true $rss_floor KiB)"
+strip_sz=
+if command -v strip >/dev/null 2>&1; then
+    strip -o "$S/clawshim.stripped" "$CS"
+    strip_sz=$(stat -c %s "$S/clawshim.stripped")
+    echo "  binary: $(stat -c %s "$CS") bytes as built, $strip_sz bytes stripped"
+else
+    skip "stripped size: no strip(1) (apt-get install binutils)"
+fi
+echo "  shared libraries:"
+ldd "$CS" | sed 's/^[[:space:]]*/    /'
+
+# ---------------------------------------------------------------------------
+echo
+echo "== scaling with policy size (extra read_only directories, one per line)"
+pspec=$S/policy.spec
+: >"$pspec"
+add "$pspec" "floor /bin/true" 0 - "$FLOOR" /bin/true
+add "$pspec" "clawshim, default policy" 0 "$WS" "$CS" -- /bin/true
+for n in 10 100 1000; do
+    f=$S/pol/ro$n.ini
+    printf '[clawshim]\nversion = 1\n[filesystem]\n' >"$f"
+    i=0
+    while [ "$i" -lt "$n" ]; do
+        d=$S/ro/d$i
+        mkdir -p "$d"
+        echo "read_only = $d" >>"$f"
+        i=$((i + 1))
+    done
+    add "$pspec" "clawshim, +$n read_only" 0 "$WS" "$CS" --policy "$f" -- /bin/true
+done
+run_env "$SPAWN" -n "$ITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/policy.tsv" "$pspec"
+
+# ---------------------------------------------------------------------------
+echo
+echo "== scaling with workspace size"
+# Cached between runs (creating 200k files takes a few seconds); outside the
+# repository.  Each workspace has a .git with hooks and config, the paths the
+# default policy protects for writing inside the workspace.
+mkws() {  # mkws DIR LAYOUT
+    [ -f "$1/.complete" ] && return 0
+    rm -rf "$1"
+    mkdir -p "$1/.git/hooks" "$1/.git/objects"
+    : >"$1/.git/config"
+    case $2 in
+    tree)  # 100 directories x 1000 files
+        i=0
+        while [ "$i" -lt 100 ]; do mkdir "$1/d$i"; i=$((i + 1)); done
+        seq 0 99999 | awk -v r="$1" '{ printf "%s/d%d/f%d\n", r, $1 % 100, $1 }' |
+            xargs touch ;;
+    flat)  # 100000 files at the top level
+        seq 0 99999 | awk -v r="$1" '{ printf "%s/f%d\n", r, $1 }' | xargs touch ;;
+    esac
+    : >"$1/.complete"
+}
+if mkdir -p "$CACHE" 2>/dev/null; then
+    echo "  (workspaces cached in $CACHE; remove it to reclaim the space)"
+    mkws "$CACHE/ws100k-tree" tree
+    mkws "$CACHE/ws100k-flat" flat
+    mkdir -p "$S/wsgit/.git/hooks"; : >"$S/wsgit/.git/config"
+    wspec=$S/ws.spec
+    : >"$wspec"
+    add "$wspec" "floor /bin/true" 0 - "$FLOOR" /bin/true
+    add "$wspec" "clawshim, empty workspace" 0 "$WS" "$CS" -- /bin/true
+    add "$wspec" "clawshim, empty + .git" 0 "$S/wsgit" "$CS" -- /bin/true
+    add "$wspec" "clawshim, 100k files, 100 dirs" 0 "$CACHE/ws100k-tree" "$CS" -- /bin/true
+    add "$wspec" "clawshim, 100k files, flat" 0 "$CACHE/ws100k-flat" "$CS" -- /bin/true
+    run_env "$SPAWN" -n "$ITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/ws.tsv" "$wspec"
+else
+    skip "workspace scaling: cannot create $CACHE (set BENCH_CACHE)"
+fi
+
+# ---------------------------------------------------------------------------
+if [ "${BENCH_HYPERFINE:-1}" != 0 ] && command -v hyperfine >/dev/null 2>&1; then
+    echo
+    echo "== hyperfine cross-check (batched per command, not interleaved: informational only)"
+    (cd "$WS" && run_env hyperfine -N --style basic --warmup 20 --runs 300 \
+        /bin/true "$FLOOR /bin/true" "$CS -- /bin/true" 2>&1 |
+        grep -E 'Benchmark|Time|Range' | sed 's/^/  /')
+fi
+
+# ---------------------------------------------------------------------------
+echo
+echo "== targets (informational; the bench never fails on them)"
+floor_m=$(median_of "$S/main.tsv" "floor /bin/true")
+ll_m=$(median_of "$S/main.tsv" "clawshim landlock (auto)")
+printf '  %-44s %-10s target <= 1.15x\n' "landlock, default policy / floor:" "$(ratio "$ll_m" "$floor_m")"
+cb_m=$(median_of "$S/main.tsv" "clawshim bwrap")
+rb_m=$( [ -n "$bwrap_raw" ] && median_of "$S/main.tsv" "$bwrap_raw" || true)
+if [ -n "$cb_m" ] && [ -n "$rb_m" ]; then r=$(ratio "$cb_m" "$rb_m"); else r="n/a"; fi
+printf '  %-44s %-10s target <= 1.10x%s\n' "bwrap backend / raw bwrap:" "$r" \
+    "$( [ -n "$cb_m" ] || echo '  (bwrap backend not built yet)')"
+printf '  %-44s %-10s target <= 2048 KiB\n' "peak RSS:" "$rss KiB"
+printf '  %-44s %-10s target <= 102400 bytes (100 KiB)\n' "stripped binary:" "${strip_sz:-n/a}"
+sh_m=$(median_of "$S/main.tsv" "clawshim -c true (shell)")
+bash_m=$(median_of "$S/main.tsv" "bash -c true")
+printf '  %-44s %-10s (for reference: no target)\n' "shell mode / bash -c true:" "$(ratio "$sh_m" "$bash_m")"
