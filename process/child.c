@@ -45,16 +45,23 @@ static const char *const limit_key[LIMIT_COUNT] = {
 };
 
 /* Every limit can be set: lowering always works; raising a hard limit
- * needs CAP_SYS_RESOURCE, which clawshim never assumes. */
-int limits_check(const struct policy *p, struct policy_error *err)
+ * needs CAP_SYS_RESOURCE, which clawshim never assumes.  A built-in
+ * default above the caller's hard limit is only a ceiling that already
+ * holds: the caller's lower limit stays.  A value a policy file asks for
+ * is an amount the command may rely on, so not having it is an error. */
+int limits_check(struct policy *p, struct policy_error *err)
 {
 	for (int i = 0; i < LIMIT_COUNT; i++) {
 		const struct pol_num *l = &p->limit[i];
 		struct rlimit rl;
-		if (!l->set || getrlimit(limit_resource[i], &rl) != 0)
+		if (!l->set || !l->from.layer || getrlimit(limit_resource[i], &rl) != 0)
 			continue;
 		rlim_t want = l->val == LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)l->val;
 		if (rl.rlim_max != RLIM_INFINITY && (want == RLIM_INFINITY || want > rl.rlim_max)) {
+			if (strcmp(l->from.layer, "built-in") == 0) {
+				p->limit[i].val = (long long)rl.rlim_max;
+				continue;
+			}
 			snprintf(err->msg, sizeof(err->msg),
 				 "%s:%u: %s = %lld is above this process's hard limit %llu",
 				 l->from.layer, l->from.line, limit_key[i], l->val,

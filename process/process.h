@@ -41,7 +41,7 @@ void exec_candidates(const char *file, char **envp, struct strv *out);
 
 /* Check the policy's rlimits can be applied here (none raises a hard
  * limit); -1 and err set otherwise. */
-int limits_check(const struct policy *p, struct policy_error *err);
+int limits_check(struct policy *p, struct policy_error *err);
 
 /* The child: process setup, backend apply, seccomp, execve. Never returns. */
 int child_main(void *spec);
