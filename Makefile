@@ -35,7 +35,9 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
 BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c \
-              backends/landlock.c backends/landlock_plan.c
+              backends/landlock.c backends/landlock_plan.c backends/bwrap.c \
+              backends/firejail.c backends/docker.c backends/sandbox_exec.c \
+              backends/path.c
 PROCESS_SRC = process/supervise.c process/child.c process/env.c process/cgroup.c \
               process/mountns.c \
               process/notify.c
@@ -49,7 +51,7 @@ HELPERS     = tests/helpers/try tests/helpers/notify_probe
 .PHONY: all check check-run install uninstall clean dist demo bench
 all: clawshim
 
-clawshim: shim.o $(CORE_OBJ)
+clawshim: shim.o explain.o $(CORE_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS)
 
 %.o: %.c $(HEADERS)

@@ -19,6 +19,7 @@
 #include "backends/backend.h"
 #include "backends/seccomp.h"
 #include "common.h"
+#include "explain.h"
 #include "policy/policy.h"
 #include "process/process.h"
 
@@ -27,7 +28,7 @@ extern char **environ;
 struct options {
 	bool shell_mode;        /* the rest of argv goes to the real shell */
 	bool login;             /* invoked as a login shell (argv[0] "-...") */
-	bool dump, allow_net;
+	bool dump, allow_net, explain, doctor, json;
 	const char *check;      /* --check-policy FILE */
 	const char *backend, *workspace, *timeout;
 	struct strv policies;   /* --policy FILE, in order */
@@ -54,6 +55,9 @@ static void usage(FILE *f)
 	      "  --timeout SECONDS   TERM the command after SECONDS, KILL later; exit 124\n"
 	      "  --check-policy FILE validate FILE and exit\n"
 	      "  --dump-policy       print the effective policy, each value with its origin\n"
+	      "  --explain [--json]  show each guarantee, how the backend enforces it, and the\n"
+	      "                      exact command line; runs nothing\n"
+	      "  --doctor [--json]   what this host can enforce, per backend, and why not\n"
 	      "\n"
 	      "Exit status: the command's; 124 timeout; 125 clawshim failed (nothing ran);\n"
 	      "126 not executable; 127 not found; 128+N killed by signal N.\n"
@@ -82,7 +86,7 @@ static bool is_shell_long_option(const char *a)
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
-	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION };
+	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, O_POLICY },
 		{ "backend", required_argument, NULL, O_BACKEND },
@@ -94,6 +98,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "check-policy", required_argument, NULL, O_CHECK },
 		{ "dump-policy", no_argument, NULL, O_DUMP },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "doctor", no_argument, NULL, O_DOCTOR },
+		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -145,6 +152,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_TIMEOUT: o->timeout = val; break;
 		case O_CHECK: o->check = val; break;
 		case O_DUMP: o->dump = true; break;
+		case O_EXPLAIN: o->explain = true; break;
+		case O_DOCTOR: o->doctor = true; break;
+		case O_JSON: o->json = true; break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_VERSION: printf("clawshim %s\n", CLAWSHIM_VERSION); exit(0);
 		default: usage_error("unknown option", a);
@@ -160,8 +170,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->shell_mode = true;
 	}
 	/* No arguments at all: a shell reading its input (interactive on a tty). */
-	if (o->nrest == 0 && !o->check && !o->dump)
+	if (o->nrest == 0 && !o->check && !o->dump && !o->explain && !o->doctor)
 		o->shell_mode = true;
+	if (o->json && !o->explain && !o->doctor)
+		usage_error("--json goes with --explain or --doctor:", "--json");
 }
 
 static __attribute__((noreturn)) void die_policy(const struct policy_error *err)
@@ -250,23 +262,19 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 }
 
 /* The backend named by the policy, or for auto the first that can enforce
- * all of it here.  A named backend that cannot run is an error. */
+ * all of it here.  A named backend that cannot run is an error; auto says
+ * nothing unless no backend can run, and then gives every reason. */
 static const struct backend *choose_backend(const struct policy *p, const struct command *cmd,
 					    struct plan *pl)
 {
 	struct policy_error err = { { 0 }, { 0 } };
-	char why[256];
+	char why[512];
 	enum backend_id id = (enum backend_id)p->backend.val;
 	if (id != BACKEND_AUTO) {
 		const struct backend *be = backend_get(id);
-		if (!be) {
-			warn("%s:%u: backend %s is not available in this build",
-			     p->backend.from.layer, p->backend.from.line, backend_name(id));
-			hint("use backend = landlock, or backend = auto");
-			exit(EXIT_SETUP);
-		}
 		if (be->probe(why, sizeof(why)) != 0) {
-			warn("backend %s cannot run here: %s", be->name, why);
+			warn("%s:%u: backend %s cannot run here: %s", p->backend.from.layer,
+			     p->backend.from.line, be->name, why);
 			hint("see clawshim --doctor, or choose another backend");
 			exit(EXIT_SETUP);
 		}
@@ -274,22 +282,24 @@ static const struct backend *choose_backend(const struct policy *p, const struct
 			die_policy(&err);
 		return be;
 	}
-	static const enum backend_id order[] = { BACKEND_LANDLOCK };
-	for (size_t i = 0; i < ARRAY_LEN(order); i++) {
-		const struct backend *be = backend_get(order[i]);
-		if (!be)
-			continue;
+	struct strv reasons = { 0 };
+	for (size_t i = 0; backend_auto_order[i] != BACKEND_NONE; i++) {
+		const struct backend *be = backend_get(backend_auto_order[i]);
 		if (be->probe(why, sizeof(why)) != 0) {
-			warn("auto: %s: %s", be->name, why);
+			strv_pushf(&reasons, "%s: %s", be->name, why);
 			continue;
 		}
-		if (be->plan(p, cmd, pl, &err) == 0)
+		if (be->plan(p, cmd, pl, &err) == 0) {
+			strv_free(&reasons);
 			return be;
-		warn("auto: %s: %s", be->name, err.msg);
+		}
+		strv_pushf(&reasons, "%s: %s", be->name, err.msg);
 		plan_free(pl);
 	}
-	warn("no backend can enforce this policy here");
-	hint("fix what is listed above, or set best_effort = true to run with less protection");
+	warn("no backend can enforce this policy here:");
+	for (size_t i = 0; i < reasons.n; i++)
+		warn("  %s", reasons.v[i]);
+	hint("see clawshim --doctor; best_effort = true runs with what can be enforced, and says what not");
 	exit(EXIT_SETUP);
 }
 
@@ -307,6 +317,23 @@ static char **command_argv(const struct options *o, const char *shell)
 	for (int i = 0; i < o->nrest; i++)
 		av[i + 1] = o->rest[i];
 	return av;
+}
+
+/* A re-exec backend: exec its wrapper (absolute path, found by probe),
+ * handing it clawshim's filter on a descriptor where it asks for one. */
+static void use_wrapper(struct child_spec *cs, struct plan *pl, scmp_filter_ctx filter)
+{
+	for (size_t i = 0; i < pl->wrapper.n; i++) {
+		if (strcmp(pl->wrapper.v[i], SECCOMP_FD_ARG) != 0)
+			continue;
+		if (cs->keep_fd < 0 && (cs->keep_fd = seccomp_export_memfd(filter)) < 0)
+			die_errno("cannot export the seccomp filter");
+		free(pl->wrapper.v[i]);
+		pl->wrapper.v[i] = xasprintf("%d", cs->keep_fd);
+	}
+	cs->argv = pl->wrapper.v;
+	cs->candidates = xcalloc(2, sizeof(char *));
+	cs->candidates[0] = pl->wrapper.v[0];
 }
 
 /* The kernel exempts the root user from RLIMIT_NPROC, so root's
@@ -361,8 +388,12 @@ int main(int argc, char **argv)
 
 	const char *shell = real_shell(&p);
 	struct command cmd = { .argv = command_argv(&o, shell), .shell = shell };
+	if (o.doctor)
+		return doctor(&p, &cmd, o.json);
 	struct plan pl = { 0 };
 	const struct backend *be = choose_backend(&p, &cmd, &pl);
+	if (o.explain)
+		return explain(&p, be, &pl, cmd.argv, o.json);
 	if (be->id == BACKEND_NONE)
 		warn("backend none: the command runs unconfined (process semantics only)");
 
@@ -382,8 +413,10 @@ int main(int argc, char **argv)
 
 	struct child_spec cs = {
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
-		.envp = env.v, .cwd = cwd, .filter = filter, .pids_cgroup_fd = -1,
+		.envp = env.v, .cwd = cwd, .filter = filter, .pids_cgroup_fd = -1, .keep_fd = -1,
 	};
+	if (pl.wrapper.n)
+		use_wrapper(&cs, &pl, filter);
 	cs.pids_cgroup_fd = root_process_limit(&p);
 	int rc = supervise(&cs);
 	if (rc == SUPERVISE_NO_NAMESPACE) {

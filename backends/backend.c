@@ -5,11 +5,52 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <stdio.h>
 
 static const struct backend *const backends[BACKEND_COUNT] = {
 	[BACKEND_LANDLOCK] = &backend_landlock,
+	[BACKEND_BWRAP] = &backend_bwrap,
+	[BACKEND_FIREJAIL] = &backend_firejail,
+	[BACKEND_DOCKER] = &backend_docker,
+	[BACKEND_SANDBOX_EXEC] = &backend_sandbox_exec,
+	[BACKEND_PATH] = &backend_path,
 	[BACKEND_NONE] = &backend_none,
 };
+
+/* Kernel-enforced backends first, the cheapest first; path and none are
+ * never chosen by auto. */
+const enum backend_id backend_auto_order[] = {
+#ifdef __APPLE__
+	BACKEND_SANDBOX_EXEC, BACKEND_DOCKER,
+#else
+	BACKEND_LANDLOCK, BACKEND_BWRAP, BACKEND_FIREJAIL, BACKEND_DOCKER,
+#endif
+	BACKEND_NONE,
+};
+
+/* An absolute executable path for `name` along PATH, or NULL. */
+const char *backend_find_program(const char *name)
+{
+	static char buf[4096];
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin";
+	for (const char *s = path;;) {
+		const char *colon = strchrnul(s, ':');
+		size_t n = (size_t)(colon - s);
+		/* Only absolute entries: a relative PATH entry would make the
+		 * wrapper depend on the directory clawshim starts in. */
+		if (n > 0 && s[0] == '/' && n + strlen(name) + 2 < sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, s, name);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+		if (!*colon)
+			return NULL;
+		s = colon + 1;
+	}
+}
 
 /* The backend with this id, or NULL when it is not built in. */
 const struct backend *backend_get(enum backend_id id)
@@ -36,6 +77,7 @@ void plan_add(struct plan *pl, const char *what, const char *how,
 void plan_free(struct plan *pl)
 {
 	strv_free(&pl->wrapper);
+	strv_free(&pl->cleanup);
 	free(pl->g);
 	if (pl->priv_free)
 		pl->priv_free(pl->priv);

@@ -34,10 +34,29 @@ struct guarantee {
 	bool required;       /* the policy asks for it */
 };
 
+/* What clawshim's own process setup does before exec (struct plan.setup).
+ * A setuid wrapper (firejail) cannot run under no_new_privs or with an
+ * emptied bounding set; a wrapper that mounts (bwrap) cannot run under
+ * clawshim's filter, so it is handed the filter instead. */
+enum {
+	SETUP_NNP = 1u << 0,     /* no_new_privs */
+	SETUP_CAPS = 1u << 1,    /* capabilities dropped */
+	SETUP_FILTER = 1u << 2,  /* clawshim's seccomp filter loaded in process */
+};
+#define SETUP_ALL (SETUP_NNP | SETUP_CAPS | SETUP_FILTER)
+
+/* In a wrapper argv, replaced by the number of the descriptor holding
+ * clawshim's seccomp filter as BPF (bwrap --add-seccomp-fd). */
+#define SECCOMP_FD_ARG "@SECCOMP_FD@"
+
 /* The result of plan(): everything apply() or a wrapper needs. */
 struct plan {
 	enum backend_id id;
-	struct strv wrapper;         /* re-exec backends: the wrapper argv */
+	struct strv wrapper;         /* re-exec backends: the wrapper argv,
+	                              * [0] an absolute path found by probe */
+	struct strv cleanup;         /* run after the command or its
+	                              * supervisor ends (docker rm -f NAME) */
+	unsigned setup;              /* SETUP_* (0 means SETUP_ALL) */
 	unsigned seccomp;            /* SC_* flags for the filter (seccomp.h) */
 	struct mount_plan *mounts;   /* protections made as mounts, or NULL */
 	struct guarantee *g;         /* what is enforced, and how */
@@ -63,6 +82,18 @@ struct backend {
 
 extern const struct backend backend_none;
 extern const struct backend backend_landlock;
+extern const struct backend backend_bwrap;
+extern const struct backend backend_firejail;
+extern const struct backend backend_docker;
+extern const struct backend backend_sandbox_exec;
+extern const struct backend backend_path;
+
+/* The order `backend = auto` tries, ending with BACKEND_NONE (not tried). */
+extern const enum backend_id backend_auto_order[];
+
+/* Search PATH (or a fixed list of system directories when PATH is unset)
+ * for `name`: an absolute executable path in a static buffer, or NULL. */
+const char *backend_find_program(const char *name);
 
 /* The backend with this id, or NULL when it is not built in. */
 const struct backend *backend_get(enum backend_id id);

@@ -130,7 +130,7 @@ static int ll_plan(const struct policy *p, const struct command *cmd, struct pla
 	if (mp) {
 		view.deny.n = view.deny_write.n = view.no_exec.n = view.files.n = 0;
 		for (size_t i = 0; i < mp->n; i++)
-			plan_add(out, mp->v[i].path, mstep_how(mp->v[i].op), NULL, true);
+			plan_add(out, mstep_what(mp, &mp->v[i]), mstep_how(mp->v[i].op), NULL, true);
 	}
 	int rc = landlock_plan_build(&view, abi, out, err);
 	free(dw);

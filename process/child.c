@@ -209,11 +209,18 @@ int child_main(void *arg)
 			die_errno("cannot enter %s", cs->cwd);
 	}
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+	unsigned setup = cs->plan->setup ? cs->plan->setup : SETUP_ALL;
+	/* no_new_privs: setuid and file capabilities are inert from here on
+	 * (a setuid wrapper, firejail, is the one exception). */
+	if ((setup & SETUP_NNP) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
 	if (cs->be->apply)
 		cs->be->apply(cs->p, cs->plan);
-	drop_capabilities(cs->p);
+	if (setup & SETUP_CAPS)
+		drop_capabilities(cs->p);
+	/* The filter handed to a wrapper stays open across exec. */
+	if (cs->keep_fd >= 0 && fcntl(cs->keep_fd, F_SETFD, 0) != 0)
+		die_errno("cannot hand the seccomp filter to the wrapper");
 
 	sigset_t none;
 	sigemptyset(&none);
@@ -222,7 +229,7 @@ int child_main(void *arg)
 
 	/* The filter goes last: after it, nothing but execve.  Its listener
 	 * (when the plan asks for user notification) is close-on-exec. */
-	if (cs->filter) {
+	if (cs->filter && (setup & SETUP_FILTER)) {
 		int rc = seccomp_load(cs->filter);
 		if (rc)
 			die("seccomp: cannot load the filter: %s", strerror(-rc));

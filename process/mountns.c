@@ -152,8 +152,21 @@ void mountns_plan(const struct policy *p, struct mount_plan *mp)
 	qsort(mp->v, mp->n, sizeof(*mp->v), by_depth);
 }
 
+const char *mstep_what(struct mount_plan *mp, const struct mstep *s)
+{
+	static const char *const fmt[] = {
+		[MSTEP_ANCHOR] = "%s cannot be renamed or removed",
+		[MSTEP_READONLY] = "no writes to %s",
+		[MSTEP_NOEXEC] = "no execution under %s",
+		[MSTEP_HIDE] = "no access to %s",
+	};
+	strv_pushf(&mp->texts, fmt[s->op], s->path);
+	return mp->texts.v[mp->texts.n - 1];
+}
+
 void mount_plan_free(struct mount_plan *mp)
 {
+	strv_free(&mp->texts);
 	for (size_t i = 0; i < mp->n; i++)
 		free(mp->v[i].path);
 	free(mp->v);

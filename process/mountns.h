@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../common.h"
 #include "../policy/policy.h"
 
 enum mstep_op {
@@ -34,7 +35,11 @@ struct mstep {
 struct mount_plan {
 	struct mstep *v;
 	size_t n, cap;
+	struct strv texts;  /* what each step guarantees, for --explain */
 };
+
+/* "no writes to PATH" etc.: a string owned by the plan. */
+const char *mstep_what(struct mount_plan *mp, const struct mstep *s);
 
 /* Which protections need a mount: deny inside a granted tree, deny_write
  * and no_exec inside a writable (no_exec: executable) one.  Pure but for
