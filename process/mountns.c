@@ -154,13 +154,12 @@ void mountns_plan(const struct policy *p, struct mount_plan *mp)
 
 const char *mstep_what(struct mount_plan *mp, const struct mstep *s)
 {
-	static const char *const fmt[] = {
-		[MSTEP_ANCHOR] = "%s cannot be renamed or removed",
-		[MSTEP_READONLY] = "no writes to %s",
-		[MSTEP_NOEXEC] = "no execution under %s",
-		[MSTEP_HIDE] = "no access to %s",
-	};
-	strv_pushf(&mp->texts, fmt[s->op], s->path);
+	switch (s->op) {
+	case MSTEP_ANCHOR: strv_pushf(&mp->texts, "%s cannot be renamed or removed", s->path); break;
+	case MSTEP_READONLY: strv_pushf(&mp->texts, "no writes to %s", s->path); break;
+	case MSTEP_NOEXEC: strv_pushf(&mp->texts, "no execution under %s", s->path); break;
+	case MSTEP_HIDE: strv_pushf(&mp->texts, "no access to %s", s->path); break;
+	}
 	return mp->texts.v[mp->texts.n - 1];
 }
 
