@@ -118,6 +118,8 @@ void kill_session(pid_t sid, int sig, bool until_gone)
 }
 
 static char watch_stack[WATCH_STACK] __attribute__((aligned(16)));
+static char **watch_cleanup; /* plan->cleanup, for the watcher */
+extern char **environ;
 
 /* The watcher: shares memory with the supervisor (CLONE_VM, no page-table
  * copy), so until the supervisor is gone it only blocks in read(). */
@@ -143,6 +145,17 @@ static int watcher_main(void *arg)
 	for (int i = 0; i < 100 && pids_cgroup_remove() != 0; i++) {
 		struct timespec ts = { 0, 10000000 };
 		nanosleep(&ts, NULL);
+	}
+	/* A wrapper whose sandbox outlives its client (a container): remove
+	 * it.  execve replaces the memory we shared with the supervisor. */
+	if (watch_cleanup) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execve(watch_cleanup[0], watch_cleanup, environ);
 	}
 	return 0;
 }
@@ -214,6 +227,28 @@ static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 		warn("processes left by the command could not all be killed");
 }
 
+/* Run the plan's cleanup command (docker rm -f NAME) and wait for it,
+ * output discarded; warns, never dies (the command's status matters). */
+static void run_cleanup(char **argv)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	int st;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		warn("cleanup %s: %s", argv[0], strerror(errno));
+}
+
 static int exit_code(int status)
 {
 	if (WIFEXITED(status))
@@ -281,6 +316,7 @@ int supervise(struct child_spec *cs)
 		die_errno("signalfd");
 
 	session_is_pgrp = cs->plan->seccomp & SC_NESTED;
+	watch_cleanup = cs->plan->cleanup.n ? cs->plan->cleanup.v : NULL;
 	pid_t watcher = watcher_start(&cs->watch_fd);
 	cs->supervisor = getpid();
 	cs->uid = getuid();
@@ -363,6 +399,8 @@ int supervise(struct child_spec *cs)
 	kill_leftovers(cmd, cmd, &status, &done);
 	kill(watcher, SIGKILL);
 	pids_cgroup_remove();
+	if (cs->plan->cleanup.n)
+		run_cleanup(cs->plan->cleanup.v);
 	if (cs->notify_fd >= 0 || notify_fd_done)
 		notify_rules_free(&rules);
 	if (timed_out) {
