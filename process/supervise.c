@@ -399,7 +399,9 @@ int supervise(struct child_spec *cs)
 	kill_leftovers(cmd, cmd, &status, &done);
 	kill(watcher, SIGKILL);
 	pids_cgroup_remove();
-	if (cs->plan->cleanup.n)
+	/* A wrapper that exited by itself cleaned up (docker run --rm); one
+	 * that was killed or timed out may have left its sandbox running. */
+	if (cs->plan->cleanup.n && (timed_out || !WIFEXITED(status)))
 		run_cleanup(cs->plan->cleanup.v);
 	if (cs->notify_fd >= 0 || notify_fd_done)
 		notify_rules_free(&rules);
