@@ -42,6 +42,7 @@ enum {
 	SETUP_NNP = 1u << 0,     /* no_new_privs */
 	SETUP_CAPS = 1u << 1,    /* capabilities dropped */
 	SETUP_FILTER = 1u << 2,  /* clawshim's seccomp filter loaded in process */
+	SETUP_WRAPPER_ONLY = 1u << 3, /* none of the above: a setuid wrapper */
 };
 #define SETUP_ALL (SETUP_NNP | SETUP_CAPS | SETUP_FILTER)
 

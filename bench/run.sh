@@ -4,7 +4,8 @@
 # workspace, writes the command tables for ./spawn, runs them and prints the
 # results with the targets next to them.  Installs nothing; needs no network.
 #
-# Knobs (environment): BENCH_ITER (timed runs per command, default 500),
+# Knobs (environment): BENCH_ITER (timed runs per command, default 400),
+# BENCH_SCALE_ITER (the same for the scaling tables, default 200),
 # BENCH_WARMUP (default 30), BENCH_CACHE (where the 100k-file workspaces are
 # kept between runs, default /var/tmp/clawshim-bench), BENCH_HYPERFINE=0 to
 # skip hyperfine's cross-check, CLAWSHIM (binary, default ../clawshim).
@@ -13,7 +14,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CS=${CLAWSHIM:-$here/../clawshim}
 CS=$(cd "$(dirname "$CS")" && pwd)/$(basename "$CS")
-ITER=${BENCH_ITER:-500}
+ITER=${BENCH_ITER:-400}
+SITER=${BENCH_SCALE_ITER:-200}
 WARMUP=${BENCH_WARMUP:-30}
 CACHE=${BENCH_CACHE:-/var/tmp/clawshim-bench}
 SPAWN=$here/spawn
@@ -23,8 +25,16 @@ FLOOR=$here/floor
 
 S=$(mktemp -d /tmp/clawshim-bench.XXXXXX)
 trap 'rm -rf "$S"' EXIT INT TERM
-mkdir -p "$S/home/.config" "$S/ws" "$S/pol" "$S/ro"
+mkdir -p "$S/home/.config" "$S/ws" "$S/pol" "$S/ro" "$S/bin"
 WS=$S/ws
+
+# Measure a snapshot: a rebuild of ../clawshim during the run (make in
+# another shell) would otherwise swap the binary under the benchmark, or
+# make a run fail with EACCES while the linker writes it.
+cp "$CS" "$S/bin/clawshim"
+CS_SRC=$CS
+CS=$S/bin/clawshim
+"$CS" --version >/dev/null 2>&1 || { echo "bench: $CS_SRC does not run" >&2; exit 1; }
 
 # A clean, fixed environment: the user's files, config and variables must
 # not change what clawshim does (no ~/.config/clawshim, no secret variables).
@@ -50,7 +60,7 @@ median_of() { awk -F '\t' -v l="$2" '$1 == l { print $2 }' "$1"; }
 echo "== machine"
 echo "  kernel $(uname -r), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "  $(ldd --version 2>&1 | head -1)"
-echo "  clawshim: $CS ($("$CS" --version 2>&1 | head -1))"
+echo "  clawshim: $CS_SRC ($("$CS" --version 2>&1 | head -1)), measured from a copy"
 echo "  harness: bench/spawn, posix_spawn + waitpid, CLOCK_MONOTONIC, interleaved round-robin,"
 echo "           $WARMUP warm-up rounds then $ITER timed runs per command (fewer for slow engines)"
 
@@ -151,7 +161,7 @@ for n in 10 100 1000; do
     done
     add "$pspec" "clawshim, +$n read_only" 0 "$WS" "$CS" --policy "$f" -- /bin/true
 done
-run_env "$SPAWN" -n "$ITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/policy.tsv" "$pspec"
+run_env "$SPAWN" -n "$SITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/policy.tsv" "$pspec"
 
 # ---------------------------------------------------------------------------
 echo
@@ -187,7 +197,7 @@ if mkdir -p "$CACHE" 2>/dev/null; then
     add "$wspec" "clawshim, empty + .git" 0 "$S/wsgit" "$CS" -- /bin/true
     add "$wspec" "clawshim, 100k files, 100 dirs" 0 "$CACHE/ws100k-tree" "$CS" -- /bin/true
     add "$wspec" "clawshim, 100k files, flat" 0 "$CACHE/ws100k-flat" "$CS" -- /bin/true
-    run_env "$SPAWN" -n "$ITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/ws.tsv" "$wspec"
+    run_env "$SPAWN" -n "$SITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/ws.tsv" "$wspec"
 else
     skip "workspace scaling: cannot create $CACHE (set BENCH_CACHE)"
 fi
@@ -198,7 +208,7 @@ if [ "${BENCH_HYPERFINE:-1}" != 0 ] && command -v hyperfine >/dev/null 2>&1; the
     echo "== hyperfine cross-check (batched per command, not interleaved: informational only)"
     (cd "$WS" && run_env hyperfine -N --style basic --warmup 20 --runs 300 \
         /bin/true "$FLOOR /bin/true" "$CS -- /bin/true" 2>&1 |
-        grep -E 'Benchmark|Time|Range' | sed 's/^/  /')
+        grep -E 'Benchmark|Time|Range|Error' | sed 's/^/  /')
 fi
 
 # ---------------------------------------------------------------------------
