@@ -74,10 +74,10 @@ check:
 	@$(MAKE) --no-print-directory check-run
 
 check-run: clawshim clawsh $(UNIT_TESTS) $(HELPERS)
-	CMOCKA_MESSAGE_OUTPUT=TAP prove -f -e '' $(UNIT_TESTS) tests/*.t
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -Wwarning man/clawshim.1 man/clawshim.ini.5 && echo "mandoc -Tlint: clean"; \
 	fi
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -f -e '' $(UNIT_TESTS) tests/*.t
 
 clawsh: clawshim
 	ln -sf clawshim clawsh

@@ -200,8 +200,10 @@ static const char *real_shell(const struct policy *p)
 	if (p->shell.val)
 		return p->shell.val;
 	struct passwd *pw = getpwuid(getuid());
+	/* nologin and false are how passwd says "no shell", not shells. */
+	const char *base = pw && pw->pw_shell ? strrchr(pw->pw_shell, '/') : NULL;
 	if (pw && pw->pw_shell && pw->pw_shell[0] == '/' && access(pw->pw_shell, X_OK) == 0 &&
-	    !is_self(pw->pw_shell))
+	    strcmp(base, "/nologin") != 0 && strcmp(base, "/false") != 0 && !is_self(pw->pw_shell))
 		return xstrdup(pw->pw_shell);
 	return "/bin/sh";
 }
@@ -241,7 +243,7 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 		char *kv = xstrdup(o->paths.v[i]), *eq = strchr(kv, '=');
 		*eq = '\0';
 		/* A command-line path is one path, even with commas in it. */
-		if (policy_set(p, "filesystem", kv, eq + 1, cl, 0, TRUST_FULL, &err))
+		if (policy_add_item(p, "filesystem", kv, eq + 1, cl, &err))
 			die_policy(&err);
 		free(kv);
 	}
@@ -273,8 +275,9 @@ static const struct backend *choose_backend(const struct policy *p, const struct
 	if (id != BACKEND_AUTO) {
 		const struct backend *be = backend_get(id);
 		if (be->probe(why, sizeof(why)) != 0) {
-			warn("%s:%u: backend %s cannot run here: %s", p->backend.from.layer,
-			     p->backend.from.line, be->name, why);
+			char o[300];
+			warn("%s: backend %s cannot run here: %s",
+			     origin_str(&p->backend.from, o, sizeof(o)), be->name, why);
 			hint("see clawshim --doctor, or choose another backend");
 			exit(EXIT_SETUP);
 		}
@@ -353,8 +356,9 @@ static int root_process_limit(const struct policy *p)
 		warn("best_effort: max_processes is not enforced for root: %s", why);
 		return -1;
 	}
-	warn("%s:%u: max_processes cannot be enforced for root here: %s",
-	     l->from.layer, l->from.line, why);
+	char o[300];
+	warn("%s: max_processes cannot be enforced for root here: %s",
+	     origin_str(&l->from, o, sizeof(o)), why);
 	hint("set max_processes = unlimited, run as another user, or give clawshim a writable pids cgroup");
 	exit(EXIT_SETUP);
 }
@@ -392,8 +396,14 @@ int main(int argc, char **argv)
 		return doctor(&p, &cmd, o.json);
 	struct plan pl = { 0 };
 	const struct backend *be = choose_backend(&p, &cmd, &pl);
-	if (o.explain)
+	/* Inside another clawshim (it sets CLAWSHIM_BACKEND; a command that
+	 * unsets it gets EBUSY at load, and nothing runs). */
+	if (getenv("CLAWSHIM_BACKEND"))
+		pl.seccomp |= SC_NESTED;
+	if (o.explain) {
+		plan_add_common(&pl, &p);
 		return explain(&p, be, &pl, cmd.argv, o.json);
+	}
 	if (be->id == BACKEND_NONE)
 		warn("backend none: the command runs unconfined (process semantics only)");
 
@@ -402,11 +412,8 @@ int main(int argc, char **argv)
 		die_policy(&err);
 	struct strv env = { 0 }, cand = { 0 };
 	env_build(&p, environ, be->name, shell, &env);
-	exec_candidates(cmd.argv[0][0] == '-' ? shell : cmd.argv[0], env.v, &cand);
-	/* Inside another clawshim (it sets CLAWSHIM_BACKEND; a command that
-	 * unsets it gets EBUSY at load, and nothing runs). */
-	if (getenv("CLAWSHIM_BACKEND"))
-		pl.seccomp |= SC_NESTED;
+	/* A login shell's argv[0] is "-bash": the file to run is the shell. */
+	exec_candidates(o.shell_mode ? shell : cmd.argv[0], env.v, &cand);
 	scmp_filter_ctx filter = seccomp_build(&p, pl.seccomp, &err);
 	if (!filter)
 		die_policy(&err);

@@ -102,5 +102,7 @@ const struct backend *backend_get(enum backend_id id);
 void plan_add(struct plan *pl, const char *what, const char *how,
 	      const char *why_not, bool required);
 void plan_free(struct plan *pl);
+/* Add the guarantees every backend shares (process semantics, seccomp). */
+void plan_add_common(struct plan *pl, const struct policy *p);
 
 #endif

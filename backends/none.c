@@ -25,7 +25,7 @@ static int none_plan(const struct policy *p, const struct command *cmd,
 	/* Even unconfined, the command must not inject keystrokes into the
 	 * agent's terminal (CVE-2017-5226) nor leave the session that lets
 	 * clawshim find and kill everything it started. */
-	out->seccomp = SC_TTY | SC_SESSION;
+	out->seccomp = SC_TTY | SC_SESSION | SC_POLICY;
 	plan_add(out, "new session, no controlling terminal", "setsid()", NULL, true);
 	plan_add(out, "TIOCSTI/TIOCLINUX refused", "seccomp (low 32 bits compared)", NULL, true);
 	plan_add(out, "dies with its parent, whole tree", "supervisor + watcher, setsid() refused", NULL, true);

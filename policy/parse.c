@@ -73,6 +73,7 @@ struct parse {
 	const char *pos, *end;    /* the reader's position in the text */
 	unsigned line;            /* the line inih is working on */
 	bool need_version, have_version;
+	bool one_item;            /* a list value is one item, commas and all */
 	unsigned seen[ARRAY_LEN(policy_keys)]; /* scalar set at this line */
 };
 
@@ -535,7 +536,7 @@ static int set_list(struct parse *ps, const struct keydef *k, const char *v)
 	}
 	char *copy = xstrdup(v);
 	int ok = 1;
-	if (k->type == K_ENVSET) {
+	if (k->type == K_ENVSET || ps->one_item) {
 		/* One assignment per line: values may hold commas. */
 		ok = add_item(ps, k, l, trim(copy));
 	} else {
@@ -700,14 +701,14 @@ int policy_load_string(struct policy *p, const char *text, const char *layer,
 	return pol_parse(p, text, strlen(text), layer, trust, err);
 }
 
-int policy_set(struct policy *p, const char *section, const char *key,
-	       const char *value, const char *layer, unsigned line,
-	       enum trust trust, struct policy_error *err)
+static int set_one(struct policy *p, const char *section, const char *key,
+		   const char *value, const char *layer, unsigned line,
+		   enum trust trust, struct policy_error *err, bool one_item)
 {
 	struct policy_error dummy;
 	struct parse ps = {
 		.p = p, .layer = pol_layer(p, layer), .trust = trust,
-		.err = err ? err : &dummy, .line = line,
+		.err = err ? err : &dummy, .line = line, .one_item = one_item,
 	};
 	if (!known_section(section)) {
 		const char *s = pol_suggest(section, policy_sections, policy_nsections);
@@ -718,4 +719,17 @@ int policy_set(struct policy *p, const char *section, const char *key,
 	}
 	handler(&ps, section, key, value);
 	return ps.failed ? -1 : 0;
+}
+
+int policy_set(struct policy *p, const char *section, const char *key,
+	       const char *value, const char *layer, unsigned line,
+	       enum trust trust, struct policy_error *err)
+{
+	return set_one(p, section, key, value, layer, line, trust, err, false);
+}
+
+int policy_add_item(struct policy *p, const char *section, const char *key,
+		    const char *value, const char *layer, struct policy_error *err)
+{
+	return set_one(p, section, key, value, layer, 0, TRUST_FULL, err, true);
 }

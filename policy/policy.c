@@ -94,6 +94,15 @@ int policy_init_default(struct policy *p, struct policy_error *err)
 	return policy_load_string(p, default_ini, "built-in", TRUST_FULL, err);
 }
 
+const char *origin_str(const struct origin *o, char *buf, size_t len)
+{
+	if (o->line)
+		snprintf(buf, len, "%s:%u", o->layer ? o->layer : "?", o->line);
+	else
+		snprintf(buf, len, "%s", o->layer ? o->layer : "?");
+	return buf;
+}
+
 int pol_err(struct policy_error *err, const char *layer, unsigned line,
 	    const char *hint_text, const char *fmt, ...)
 {

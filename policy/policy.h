@@ -153,6 +153,14 @@ int policy_set(struct policy *p, const char *section, const char *key,
 int policy_resolve_workspace(struct policy *p, const char *cwd,
 			     struct policy_error *err);
 
+/* Add `value` as ONE item of a list key, commas and all (a path given on
+ * the command line), as a trusted layer. */
+int policy_add_item(struct policy *p, const char *section, const char *key,
+		    const char *value, const char *layer, struct policy_error *err);
+
+/* "layer:line", or just "layer" when there is no line, in buf. */
+const char *origin_str(const struct origin *o, char *buf, size_t len);
+
 /* Expand ~, ~user, $VAR and ${VAR} in every path, make relative paths
  * absolute against the workspace (itself against `cwd`), canonicalise
  * (symlinks followed) and check they exist (optional ones may not).

@@ -62,9 +62,10 @@ int limits_check(struct policy *p, struct policy_error *err)
 				p->limit[i].val = (long long)rl.rlim_max;
 				continue;
 			}
+			char o[300];
 			snprintf(err->msg, sizeof(err->msg),
-				 "%s:%u: %s = %lld is above this process's hard limit %llu",
-				 l->from.layer, l->from.line, limit_key[i], l->val,
+				 "%s: %s = %lld is above this process's hard limit %llu",
+				 origin_str(&l->from, o, sizeof(o)), limit_key[i], l->val,
 				 (unsigned long long)rl.rlim_max);
 			snprintf(err->hint, sizeof(err->hint),
 				 "lower %s, or raise the hard limit before starting clawshim", limit_key[i]);

@@ -5,7 +5,9 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CLAWSHIM=${CLAWSHIM:-$TOP/clawshim}
-D=$(mktemp -d /tmp/clawshim-demo.XXXXXX)
+# Not under /tmp: the default policy lets the command write /tmp.
+mkdir -p "$TOP/tests/tmp"
+D=$(mktemp -d "$TOP/tests/tmp/demo.XXXXXX")
 trap 'rm -rf "$D"' EXIT
 mkdir -p "$D/home/.ssh" "$D/home/project"
 echo "-----BEGIN OPENSSH PRIVATE KEY----- (demo)" >"$D/home/.ssh/id_rsa"
@@ -19,7 +21,7 @@ expect() {          # expect refused|works DESCRIPTION COMMAND
 	want=$1 what=$2; shift 2
 	"$CLAWSHIM" -c "$*" >"$D/out" 2>&1
 	rc=$?
-	if [ "$want" = works ] && [ $rc -eq 0 ] || [ "$want" = refused ] && [ $rc -ne 0 ]; then
+	if { [ "$want" = works ] && [ $rc -eq 0 ]; } || { [ "$want" = refused ] && [ $rc -ne 0 ]; }; then
 		printf '  %-8s %s\n' "$want" "$what"
 	else
 		printf '  UNEXPECTED (%s, exit %d): %s\n' "$want" $rc "$what"

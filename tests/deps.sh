@@ -3,7 +3,7 @@
 # deps.sh: make sure what building and testing clawshim needs is here.
 # As root on Debian, install what is missing; otherwise print the one
 # apt-get line that would.
-PKGS="build-essential pkg-config libseccomp-dev libinih-dev libcmocka-dev mandoc util-linux procps git python3 perl"
+PKGS="build-essential pkg-config libseccomp-dev libinih-dev libcmocka-dev mandoc util-linux procps git python3 perl bubblewrap"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
