@@ -42,7 +42,7 @@ static const char default_ini[] =
 	"deny = ?/etc/shadow, ?/etc/gshadow, ?/etc/sudoers\n"
 	"deny = ?/etc/ssh/ssh_host_rsa_key, ?/etc/ssh/ssh_host_ecdsa_key\n"
 	"deny = ?/etc/ssh/ssh_host_ed25519_key\n"
-	"deny_write = ?.git/hooks, ?.git/config\n"
+	"deny_write = ?.git/hooks, ?.git/config, ?.git/commondir\n"
 	"[network]\n"
 	"allow = none\n"
 	"[process]\n"
@@ -204,6 +204,7 @@ void pol_list_clear(struct pol_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].raw);
 		free(l->v[i].path);
+		free(l->v[i].absent);
 	}
 	l->n = 0;
 }

@@ -72,6 +72,8 @@ struct pol_item {
 	bool optional;  /* written with a leading '?': a missing path is skipped */
 	char *path;     /* path lists, after policy_resolve(): canonical absolute
 	                 * path, or NULL for an optional path that does not exist */
+	char *absent;   /* an optional path missing at resolve time whose parent
+	                 * exists: where it would be (canonical parent + name) */
 	long long num;  /* port lists: the port */
 	struct origin from;
 };

@@ -147,10 +147,12 @@ static char *absolute(char *path, const char *base)
 /* Resolve one item (or scalar) to *out: canonical path, or NULL when
  * optional and missing. */
 static int resolve_one(const char *raw, bool optional, const struct origin *from,
-		       const char *base, char **out, struct policy_error *err)
+		       const char *base, char **out, char **absent, struct policy_error *err)
 {
 	bool unset;
 	*out = NULL;
+	if (absent)
+		*absent = NULL;
 	char *path = expand(raw, from, &unset, err);
 	if (!path)
 		/* "?$SSH_AUTH_SOCK" with the variable unset: nothing to name. */
@@ -160,6 +162,19 @@ static int resolve_one(const char *raw, bool optional, const struct origin *from
 	if (!canon) {
 		int e = errno;
 		if ((e == ENOENT || e == ENOTDIR) && optional) {
+			/* Where it would appear: a protected path that does not
+			 * exist yet must not be created (process/supervise.c). */
+			char *slash = strrchr(path, '/');
+			if (absent && slash && slash[1] && strcmp(slash + 1, "..") != 0 &&
+			    strcmp(slash + 1, ".") != 0) {
+				*slash = '\0';
+				char *parent = realpath(*path ? path : "/", NULL);
+				if (parent) {
+					*absent = xasprintf("%s/%s", strcmp(parent, "/") ? parent : "",
+							    slash + 1);
+					free(parent);
+				}
+			}
 			free(path);
 			return 0;
 		}
@@ -191,7 +206,7 @@ int policy_resolve_workspace(struct policy *p, const char *cwd,
 	const char *raw = ws->val ? ws->val : ".";
 	struct origin from = ws->val ? ws->from : (struct origin){ "workspace", 0 };
 	char *canon;
-	int r = resolve_one(raw, false, &from, cwd, &canon, err);
+	int r = resolve_one(raw, false, &from, cwd, &canon, NULL, err);
 	free(here);
 	if (r < 0) {
 		/* The '?' of resolve_one()'s hint means nothing here. */
@@ -257,9 +272,10 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err)
 		for (size_t j = 0; j < l->n; j++) {
 			struct pol_item *it = &l->v[j];
 			free(it->path);
+			free(it->absent);
 			it->path = NULL;
 			if (resolve_one(it->raw, it->optional, &it->from,
-					p->workspace.val, &it->path, err) < 0)
+					p->workspace.val, &it->path, &it->absent, err) < 0)
 				return -1;
 		}
 	}

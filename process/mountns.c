@@ -133,8 +133,14 @@ void mountns_plan(const struct policy *p, struct mount_plan *mp)
 
 	for (size_t i = 0; i < p->deny.n; i++) {
 		const struct pol_item *it = &p->deny.v[i];
-		if (it->path && outer_root(g3, 3, it->path))
-			add(mp, MSTEP_HIDE, it->path, &it->from);
+		if (!it->path || !outer_root(g3, 3, it->path))
+			continue;
+		/* Pin the directories above it too: renamed, a parent would
+		 * carry the secret to a name the next run does not deny. */
+		const char *w = outer_root(w2, 2, it->path);
+		if (w)
+			anchor_between(mp, w, it->path, &it->from);
+		add(mp, MSTEP_HIDE, it->path, &it->from);
 	}
 	for (size_t i = 0; i < p->deny_write.n; i++) {
 		const struct pol_item *it = &p->deny_write.v[i];
