@@ -43,6 +43,8 @@ enum {
 	SETUP_CAPS = 1u << 1,    /* capabilities dropped */
 	SETUP_FILTER = 1u << 2,  /* clawshim's seccomp filter loaded in process */
 	SETUP_WRAPPER_ONLY = 1u << 3, /* none of the above: a setuid wrapper */
+	SETUP_NO_LIMITS = 1u << 4, /* the wrapper applies [process] limits itself
+	                            * (docker: its CLI's threads would count) */
 };
 #define SETUP_ALL (SETUP_NNP | SETUP_CAPS | SETUP_FILTER)
 
@@ -58,6 +60,8 @@ struct plan {
 	struct strv cleanup;         /* run after the command or its
 	                              * supervisor ends (docker rm -f NAME) */
 	unsigned setup;              /* SETUP_* (0 means SETUP_ALL) */
+	bool cleanup_always;         /* run cleanup even when the wrapper exited
+	                              * by itself (a detachable docker -t) */
 	unsigned seccomp;            /* SC_* flags for the filter (seccomp.h) */
 	struct mount_plan *mounts;   /* protections made as mounts, or NULL */
 	struct guarantee *g;         /* what is enforced, and how */

@@ -28,7 +28,7 @@
 #endif
 
 /* The Docker-default class: kernel surface an agent's command never needs. */
-static const char *const kernel_deny[] = {
+const char *const seccomp_kernel_deny[] = {
 	"mount", "umount", "umount2", "pivot_root", "chroot",
 	"move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
 	"mount_setattr", "setns", "ptrace", "process_vm_readv",
@@ -44,6 +44,7 @@ static const char *const kernel_deny[] = {
 	"mbind", "migrate_pages", "move_pages",
 	"remap_file_pages",
 };
+const size_t seccomp_kernel_deny_n = ARRAY_LEN(seccomp_kernel_deny);
 
 /* Syscalls newer than libseccomp 2.5 (numbers are shared by all
  * architectures since Linux 5.1), refused so a newer kernel cannot open
@@ -131,8 +132,8 @@ static int add_personality(scmp_filter_ctx ctx, struct policy_error *err)
 
 static int add_kernel(scmp_filter_ctx ctx, struct policy_error *err)
 {
-	for (size_t i = 0; i < ARRAY_LEN(kernel_deny); i++)
-		if (deny_name(ctx, kernel_deny[i], EPERM, err))
+	for (size_t i = 0; i < seccomp_kernel_deny_n; i++)
+		if (deny_name(ctx, seccomp_kernel_deny[i], EPERM, err))
 			return -1;
 	for (size_t i = 0; i < ARRAY_LEN(new_deny); i++) {
 		int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), new_deny[i], 0);

@@ -23,6 +23,11 @@ enum {
 	SC_NESTED = 1u << 6,     /* under an outer clawshim: SC_UNIX refuses */
 };
 
+/* The Docker-default class deny list (SC_KERNEL), for wrappers that
+ * take system call names (firejail --seccomp=). */
+extern const char *const seccomp_kernel_deny[];
+extern const size_t seccomp_kernel_deny_n;
+
 /* Build the filter for `flags` and the policy. NULL and err set on error
  * (an unknown syscall name, libseccomp failure). */
 scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,

@@ -24,7 +24,9 @@
  * ITER 0 = the -n value; a smaller value runs the command every k-th round
  * (for slow engines).  DIR "-" = the current directory.  Lines starting
  * with '#' are ignored.  Every command is run once untimed first; one that
- * exits non-zero is reported (with its stderr) and dropped.
+ * exits non-zero is reported (with its stderr) and dropped.  A later run
+ * that fails is not counted; the failures are reported with the first
+ * one's stderr, and a command failing more than 10% of its runs is dropped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +55,9 @@ struct cmd {
 	double *us;      /* samples, microseconds */
 	long n;          /* samples taken */
 	int dropped;
+	int errfd;       /* the command's stderr, kept from its last run */
+	long failed;     /* timed runs that exited non-zero (not counted) */
+	char first_err[512];
 	double med, p10, p90, min;
 };
 
@@ -146,7 +151,7 @@ static int enter_dir(const struct cmd *c, int homefd)
 static void validate(struct cmd *c, int nullfd, int homefd)
 {
 	char path[] = "/tmp/spawn-err-XXXXXX";
-	int errfd = mkstemp(path);
+	int errfd = mkostemp(path, O_CLOEXEC);
 	double us;
 	int st;
 
@@ -175,6 +180,24 @@ static void validate(struct cmd *c, int nullfd, int homefd)
 		c->dropped = 1;
 	}
 	close(errfd);
+}
+
+/* A timed run failed: keep the first error, drop the command past 10%. */
+static void note_failure(struct cmd *c, int st, long round)
+{
+	if (c->failed++ == 0) {
+		char buf[400];
+		ssize_t n = pread(c->errfd, buf, sizeof buf - 1, 0);
+
+		buf[n > 0 ? n : 0] = '\0';
+		snprintf(c->first_err, sizeof c->first_err,
+			 "wait status 0x%x in round %ld: %s", st, round, buf);
+	}
+	if (c->failed * 10 > c->iters) {
+		fprintf(stderr, "spawn: %s: %ld runs failed (dropped); first: %s\n",
+			c->label, c->failed, c->first_err);
+		c->dropped = 1;
+	}
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -304,7 +327,12 @@ int main(int argc, char **argv)
 	for (int i = 0; i < ncmds; i++) {
 		struct cmd *c = &cmds[i];
 
+		char path[] = "/tmp/spawn-err-XXXXXX";
+
 		validate(c, nullfd, homefd);
+		if ((c->errfd = mkostemp(path, O_CLOEXEC)) < 0)
+			die("mkstemp");
+		unlink(path);
 		c->stride = (iters + c->iters - 1) / c->iters;
 		c->us = calloc((size_t)c->iters + 1, sizeof *c->us);
 		if (!c->us)
@@ -324,11 +352,12 @@ int main(int argc, char **argv)
 				continue;
 			if (enter_dir(c, homefd) < 0)
 				die("chdir");
-			st = run_once(c, nullfd, nullfd, &us);
+			if (ftruncate(c->errfd, 0) < 0 ||
+			    lseek(c->errfd, 0, SEEK_SET) < 0)
+				die("stderr file");
+			st = run_once(c, nullfd, c->errfd, &us);
 			if (st != 0) {
-				fprintf(stderr, "spawn: %s: exit status 0x%x in round %ld "
-					"(dropped)\n", c->label, st, r);
-				c->dropped = 1;
+				note_failure(c, st, r);
 				continue;
 			}
 			if (r >= warmup && c->n < c->iters)
@@ -338,5 +367,10 @@ int main(int argc, char **argv)
 	if (fchdir(homefd) < 0)
 		die("fchdir");
 	report(bare, floor_, tsv);
+	for (int i = 0; i < ncmds; i++)
+		if (cmds[i].failed && !cmds[i].dropped)
+			fprintf(stderr, "spawn: %s: %ld timed runs failed and were not "
+				"counted; first: %s\n", cmds[i].label, cmds[i].failed,
+				cmds[i].first_err);
 	return 0;
 }

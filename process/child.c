@@ -75,15 +75,16 @@ int limits_check(struct policy *p, struct policy_error *err)
 	return 0;
 }
 
-/* Soft and hard limits both set, so the command cannot raise them back. */
-static void apply_limits(const struct policy *p)
+/* Soft and hard limits both set, so the command cannot raise them back.
+ * `core_only`: a wrapper applies the policy's limits itself. */
+static void apply_limits(const struct policy *p, bool core_only)
 {
 	struct rlimit zero = { 0, 0 };
 	/* Core dumps off: a crashing command must not write its memory (which
 	 * may hold secrets read before confinement) to disk. */
 	if (setrlimit(RLIMIT_CORE, &zero) != 0)
 		die_errno("setrlimit(RLIMIT_CORE)");
-	for (int i = 0; i < LIMIT_COUNT; i++) {
+	for (int i = 0; i < LIMIT_COUNT && !core_only; i++) {
 		const struct pol_num *l = &p->limit[i];
 		if (!l->set)
 			continue;
@@ -199,7 +200,8 @@ int child_main(void *arg)
 	if (cs->pids_cgroup_fd >= 0 && write(cs->pids_cgroup_fd, "0\n", 2) != 2)
 		die_errno("cannot join the process-limit cgroup");
 	close_fds();
-	apply_limits(cs->p);
+	unsigned setup = cs->plan->setup ? cs->plan->setup : SETUP_ALL;
+	apply_limits(cs->p, setup & SETUP_NO_LIMITS);
 	/* Mounts first: a Landlock-restricted process may not mount. */
 	if (cs->plan->mounts) {
 		mountns_apply(cs->plan->mounts, cs->uid != 0, cs->uid, cs->gid);
@@ -210,7 +212,6 @@ int child_main(void *arg)
 			die_errno("cannot enter %s", cs->cwd);
 	}
 
-	unsigned setup = cs->plan->setup ? cs->plan->setup : SETUP_ALL;
 	/* no_new_privs: setuid and file capabilities are inert from here on
 	 * (a setuid wrapper, firejail, is the one exception). */
 	if ((setup & SETUP_NNP) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)

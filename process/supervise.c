@@ -458,7 +458,7 @@ int supervise(struct child_spec *cs)
 	pids_cgroup_remove();
 	/* A wrapper that exited by itself cleaned up (docker run --rm); one
 	 * that was killed or timed out may have left its sandbox running. */
-	if (cs->plan->cleanup.n && (timed_out || !WIFEXITED(status)))
+	if (cs->plan->cleanup.n && (timed_out || !WIFEXITED(status) || cs->plan->cleanup_always))
 		run_cleanup(cs->plan->cleanup.v);
 	if (cs->notify_fd >= 0 || notify_fd_done)
 		notify_rules_free(&rules);

@@ -9,8 +9,9 @@
 BACKEND=${CLAWSHIM_TEST_BACKEND:-none}
 CS="$CLAWSHIM --backend $BACKEND"
 
-# Unique sleep durations per user, so pgrep finds exactly our processes.
-set_base() { if [ "$WHO" = root ]; then SB=72000; else SB=72500; fi; }
+# Unique sleep durations per run and user, so pgrep finds exactly our
+# processes even when another run of this file is going on.
+set_base() { SB=$((1000000 + ($$ % 40000) * 2000)); [ "$WHO" = root ] || SB=$((SB + 1000)); }
 n() { echo $((SB + $1)); }
 
 # pty CMDSTRING: run CMDSTRING (a sh command line) on a fresh pty via
@@ -183,7 +184,7 @@ t_die_command_exits() {
 	make_tree 4
 	# The same tree, but the command returns once it is up.
 	T=$(echo "$TREE" | sed '$d')
-	run_in "$W" $CS --timeout 60 -- sh -c "$T
+	run_in "$W" $SAFETY $CS --timeout 60 -- sh -c "$T
 echo returned"
 	is 0 "$RC" "$WHO: (c) the command exits 0 leaving children behind"
 	is "returned" "$OUT" "$WHO: (c) it really got to the end"
@@ -240,7 +241,7 @@ EOF
 )
 	N1=$(n 701); N2=$(n 702); N3=$(n 703)
 	ALL="^sleep ($N1|$N2|$N3)\$"
-	run_in "$W" $CS --timeout 1 --policy "$KA" -- sh -c \
+	run_in "$W" $SAFETY $CS --timeout 1 --policy "$KA" -- sh -c \
 		"trap '' TERM; sh -c 'sleep $N1; :' & (sleep $N2 &); until pgrep -f '^sleep $N1\$' && pgrep -f '^sleep $N2\$'; do sleep 0.01; done >/dev/null; echo up; sleep $N3; :"
 	is 124 "$RC" "$WHO: --timeout 1 on a tree that ignores TERM exits 124"
 	is "up" "$OUT" "$WHO: timeout: the tree was up"
@@ -248,7 +249,7 @@ EOF
 	all_prefixed "$ERR" "$WHO: timeout: every stderr line starts with clawshim:"
 	is "" "$(pids_of "$ALL")" "$WHO: timeout: nothing survives"
 	reap "$ALL"
-	run_in "$W" $CS --timeout 1 -- "$TRY" sleep "$N3"
+	run_in "$W" $SAFETY $CS --timeout 1 -- "$TRY" sleep "$N3"
 	is 124 "$RC" "$WHO: --timeout 1 on a plain sleep exits 124"
 	has_line "$ERR" "clawshim: timed out after 1 s" "$WHO: timeout (plain): the message"
 	reap "^$TRY sleep $N3\$"

@@ -6,7 +6,8 @@
 BACKEND=${CLAWSHIM_TEST_BACKEND:-none}
 CS="$CLAWSHIM --backend $BACKEND"
 
-set_base() { if [ "$WHO" = root ]; then SB=74000; else SB=74500; fi; }
+# Unique sleep durations per run and user (see 20-process.t).
+set_base() { SB=$((2000000 + ($$ % 40000) * 2000)); [ "$WHO" = root ] || SB=$((SB + 1000)); }
 
 # policy NAME SECTION LINES...: a policy file "[clawshim] version = 1",
 # then [SECTION] and LINES (the first line of LINES is line 4).
@@ -82,7 +83,7 @@ t_cpu() {
 	run_in "$W" $CS --policy "$P" -- sh -c 'ulimit -t'
 	is 1 "$OUT" "$WHO: max_cpu = 1: ulimit -t is 1 inside"
 	# The --timeout is only a safety net: the CPU limit must end it first.
-	run_in "$W" $CS --timeout 60 --policy "$P" -- sh -c 'while :; do :; done'
+	run_in "$W" $SAFETY $CS --timeout 60 --policy "$P" -- sh -c 'while :; do :; done'
 	case $RC in 152|137) ok 0 "$WHO: max_cpu = 1: a busy loop is killed by the CPU limit ($RC)" ;;
 	*) ok 1 "$WHO: max_cpu = 1: a busy loop is killed by the CPU limit"; diag "got status $RC (124: the safety timeout)" ;;
 	esac
@@ -133,7 +134,7 @@ t_nproc() {
 	N=$((SB + 1)); M=$((SB + 2))
 	P=$(policy nproc process 'max_processes = 30')
 	# A bounded fork bomb: 100 sleeps; fork failures are counted, not fatal.
-	$AS $CS --timeout 60 --policy "$P" -- perl -e '
+	$AS $SAFETY $CS --timeout 60 --policy "$P" -- perl -e '
 		my $n = 0;
 		for (1 .. 100) {
 			my $p = fork;

@@ -12,6 +12,9 @@ CLAWSHIM=${CLAWSHIM:-$TOP/clawshim}
 TRY=${TRY:-$TOP/tests/helpers/try}
 _n=0
 _failed=0
+# A safety net in front of a command that might hang if clawshim is broken
+# (its own --timeout failing): a failing test must not hang the suite.
+SAFETY="timeout -s KILL 90"
 
 ok() {            # ok COND-EXIT-STATUS DESCRIPTION
 	_n=$((_n + 1))

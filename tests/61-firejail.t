@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# 61-firejail.t: the firejail backend on the built-in default policy.  As
+# root: the secret in the scratch HOME and files outside the policy stay
+# unreadable, writes outside fail, no network, ordinary work and exit
+# codes pass through, and SIGKILLing clawshim leaves nothing behind.  As
+# uid 65534, which firejail never admits: clawshim's clear refusal.
+. "$(dirname "$0")/lib.sh"
+
+FJ=$(command -v firejail 2>/dev/null)
+if [ -z "$FJ" ]; then
+	skip "firejail is not installed"
+	done_testing
+fi
+
+OUTSIDE=$(mktemp -d /var/clawshim-t61.XXXXXX)
+chmod 755 "$OUTSIDE"
+echo "OUTSIDE-SECRET" >"$OUTSIDE/notes.txt"
+chmod 644 "$OUTSIDE/notes.txt"
+trap 'rm -rf "$SCRATCH" "$OUTSIDE"' EXIT
+
+sb() { run_in "$W" $CLAWSHIM --backend firejail -- "$@"; }
+
+t61() {
+	W=$(newdir ws)
+	mkdir -p "$HOMEDIR/.ssh"
+	echo "FJ-SECRET-$WHO" >"$HOMEDIR/.ssh/id_rsa"
+	[ "$WHO" = root ] || chown -R 65534:65534 "$HOMEDIR/.ssh"
+
+	run_in "$W" $CLAWSHIM --backend firejail -- true
+	if [ "$WHO" != root ] && [ "$RC" = 125 ]; then
+		# firejail's own rule: never 'nobody', system users only when listed.
+		like "$ERR" "clawshim: command line*: backend firejail cannot run here: firejail refuses user nobody (uid 65534): it allows only root and the users listed in /etc/firejail/firejail.users, never 'nobody'*" \
+			"$WHO: firejail's refusal of the user is said clearly"
+		all_prefixed "$ERR" "$WHO: nothing but clawshim's own lines (firejail never ran)"
+		return
+	fi
+	if [ "$RC" = 125 ]; then
+		skip "firejail cannot run here: $ERR"
+		return
+	fi
+	is 0 "$RC" "$WHO: a command runs under firejail"
+
+	sb sh -c 'echo $CLAWSHIM_BACKEND $container'
+	is "firejail firejail" "$OUT" "$WHO: inside firejail, CLAWSHIM_BACKEND=firejail"
+
+	sb cat "$HOMEDIR/.ssh/id_rsa"
+	ok $([ "$RC" -ne 0 ] && echo 0 || echo 1) "$WHO: the secret in HOME cannot be read"
+	case "$OUT" in *FJ-SECRET*) ok 1 "$WHO: the secret is not printed" ;; *) ok 0 "$WHO: the secret is not printed" ;; esac
+
+	sb cat "$OUTSIDE/notes.txt"
+	ok $([ "$RC" -ne 0 ] && echo 0 || echo 1) "$WHO: a file outside every granted path cannot be read"
+
+	sb sh -c "echo x >$OUTSIDE/new"
+	ok $([ "$RC" -ne 0 ] && [ ! -e "$OUTSIDE/new" ] && echo 0 || echo 1) "$WHO: a write outside fails"
+
+	sb sh -c 'echo x >/etc/clawshim-t61'
+	ok $([ "$RC" -ne 0 ] && [ ! -e /etc/clawshim-t61 ] && echo 0 || echo 1) "$WHO: /etc is read-only"
+
+	sb sh -c 'echo work >out.txt && cat out.txt && mkdir -p d/e && ls d && echo x >/tmp/clawshim-t61-$$ && rm /tmp/clawshim-t61-$$'
+	is 0 "$RC" "$WHO: ordinary work in the workspace and /tmp"
+	is "work
+e" "$OUT" "$WHO: with its output"
+
+	if command -v python3 >/dev/null 2>&1; then
+		sb python3 -c 'import socket; s = socket.create_connection(("1.1.1.1", 53), timeout=3)'
+		ok $([ "$RC" -ne 0 ] && echo 0 || echo 1) "$WHO: no network"
+		sb python3 -c 'import socket; socket.socket(socket.AF_UNIX)'
+		ok $([ "$RC" -ne 0 ] && echo 0 || echo 1) "$WHO: no unix sockets"
+		sb python3 -c 'import os; os.setsid()'
+		ok $([ "$RC" -ne 0 ] && echo 0 || echo 1) "$WHO: setsid() is refused"
+	else
+		skip "python3 is missing"
+	fi
+
+	sb sh -c 'exit 42'
+	is 42 "$RC" "$WHO: the exit status passes through"
+	sb sh -c 'kill -TERM $$'
+	is 143 "$RC" "$WHO: death by a signal is 128+N"
+	run_in "$W" $CLAWSHIM --backend firejail -c 'printf "%s|" "$0" "$1"' name 'a b'
+	is "name|a b|" "$OUT" "$WHO: shell mode passes arguments unchanged"
+
+	# SIGKILL clawshim: nothing it started is left.
+	MARK="sleep 3$$"
+	(cd "$W" && exec $CLAWSHIM --backend firejail -- sh -c "$MARK; true" </dev/null >/dev/null 2>&1) &
+	CPID=$!
+	_i=0
+	until pgrep -f "^$MARK" >/dev/null 2>&1 || [ $_i -gt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	pgrep -f "^$MARK" >/dev/null 2>&1
+	ok $? "$WHO: the sandboxed sleep is running"
+	kill -KILL "$CPID" 2>/dev/null
+	wait_gone "$MARK" 5
+	ok $? "$WHO: SIGKILL of clawshim leaves nothing behind"
+}
+
+for_each_user t61
+done_testing
