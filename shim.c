@@ -307,6 +307,16 @@ static const struct backend *choose_backend(const struct policy *p, const struct
 	exit(EXIT_SETUP);
 }
 
+/* Has a -c (or -xc style cluster with c) come before argument i?  After
+ * it, arguments are the command string and $0, $1..., not options. */
+static bool login_seen_c(char **rest, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (rest[j][0] == '-' && rest[j][1] != '-' && strchr(rest[j], 'c'))
+			return true;
+	return false;
+}
+
 /* The argv to exec: the command, or the real shell with the shell flags
  * passed exactly as given (never re-quoted or joined). */
 static char **command_argv(const struct options *o, const char *shell)
@@ -317,10 +327,41 @@ static char **command_argv(const struct options *o, const char *shell)
 	const char *base = strrchr(shell, '/');
 	base = base ? base + 1 : shell;
 	/* A login shell is told so the traditional way, by argv[0]. */
-	av[0] = o->login ? xasprintf("-%s", base) : xstrdup(shell);
-	for (int i = 0; i < o->nrest; i++)
-		av[i + 1] = o->rest[i];
+	/* --login is bash's spelling; every sh knows argv[0] "-sh". */
+	bool login = o->login;
+	int n = 1;
+	for (int i = 0; i < o->nrest; i++) {
+		if (strcmp(o->rest[i], "--login") == 0 && !login_seen_c(o->rest, i)) {
+			login = true;
+			continue;
+		}
+		av[n++] = o->rest[i];
+	}
+	av[0] = login ? xasprintf("-%s", base) : xstrdup(shell);
 	return av;
+}
+
+/* Keep the PATH candidates that exist (as execvp, a directory we may not
+ * search hides nothing: the name is not found there); none left is 127
+ * before anything starts.  What exists but cannot be executed, on the
+ * host or in the sandbox, is left for execve to report (126). */
+static void require_found(struct strv *cand, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cand->n; i++) {
+		struct stat st;
+		if (stat(cand->v[i], &st) == 0)
+			cand->v[n++] = cand->v[i];
+		else
+			free(cand->v[i]);
+	}
+	cand->n = n;
+	cand->v[n] = NULL;
+	if (n == 0) {
+		warn("%s: No such file or directory", name);
+		hint("check the name and PATH; inside the sandbox PATH is the policy's");
+		exit(EXIT_NOTFOUND);
+	}
 }
 
 /* A re-exec backend: exec its wrapper (absolute path, found by probe),
@@ -415,6 +456,8 @@ int main(int argc, char **argv)
 	env_build(&p, environ, be->name, shell, &env);
 	/* A login shell's argv[0] is "-bash": the file to run is the shell. */
 	exec_candidates(o.shell_mode ? shell : cmd.argv[0], env.v, &cand);
+	if (be->id != BACKEND_DOCKER)
+		require_found(&cand, cmd.argv[0]);
 	scmp_filter_ctx filter = seccomp_build(&p, pl.seccomp, &err);
 	if (!filter)
 		die_policy(&err);

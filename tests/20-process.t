@@ -47,8 +47,11 @@ t_session() {
 	[ -n "$SID" ] && [ "$SID" != "$OUTSIDE" ]
 	ok $? "$WHO: the command runs in a new session (inside $SID, caller $OUTSIDE)"
 	is "$PID" "$SID" "$WHO: the command leads its session"
-	run_in "$W" $CS -- "$TRY" open /dev/tty
-	is "ENXIO" "$OUT" "$WHO: no controlling terminal: open /dev/tty fails"
+	# Without a terminal outside this proves nothing; script(1) below does.
+	if $AS "$TRY" open /dev/tty >/dev/null 2>&1; then
+		run_in "$W" $CS -- "$TRY" open /dev/tty
+		is "ENXIO" "$OUT" "$WHO: no controlling terminal: open /dev/tty fails"
+	fi
 
 	if ! have_script; then
 		skip "script(1) is missing: cannot test on a pty"

@@ -83,7 +83,8 @@ t_cpu() {
 	run_in "$W" $CS --policy "$P" -- sh -c 'ulimit -t'
 	is 1 "$OUT" "$WHO: max_cpu = 1: ulimit -t is 1 inside"
 	# The --timeout is only a safety net: the CPU limit must end it first.
-	run_in "$W" $SAFETY $CS --timeout 60 --policy "$P" -- sh -c 'while :; do :; done'
+	# (timeout(1) with SIGALRM only as a safety net: 142 would mean both failed.)
+	run_in "$W" timeout -s ALRM 90 $CS --timeout 60 --policy "$P" -- sh -c 'while :; do :; done'
 	case $RC in 152|137) ok 0 "$WHO: max_cpu = 1: a busy loop is killed by the CPU limit ($RC)" ;;
 	*) ok 1 "$WHO: max_cpu = 1: a busy loop is killed by the CPU limit"; diag "got status $RC (124: the safety timeout)" ;;
 	esac
@@ -121,7 +122,7 @@ t_hard_limit() {
 	run_in "$W" prlimit --nproc=1000:1000 $CS -- true
 	is 0 "$RC" "$WHO: a caller's hard nproc limit below the built-in default: still runs"
 	[ "$RC" = 0 ] || diag "stderr: $ERR"
-	run_in "$W" prlimit --nproc=1000:1000 $CS -- sh -c 'ulimit -u'
+	run_in "$W" prlimit --nproc=1000:1000 $CS -- bash -c 'ulimit -u'
 	is 1000 "$OUT" "$WHO: ... and keeps the caller's lower limit"
 	run_in "$W" prlimit --data=1073741824:1073741824 $CS -- true
 	is 0 "$RC" "$WHO: a caller's hard data limit below the built-in max_memory: still runs"
@@ -134,7 +135,7 @@ t_nproc() {
 	N=$((SB + 1)); M=$((SB + 2))
 	P=$(policy nproc process 'max_processes = 30')
 	# A bounded fork bomb: 100 sleeps; fork failures are counted, not fatal.
-	$AS $SAFETY $CS --timeout 60 --policy "$P" -- perl -e '
+	$AS $CS --timeout 60 --policy "$P" -- perl -e '
 		my $n = 0;
 		for (1 .. 100) {
 			my $p = fork;
