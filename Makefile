@@ -51,13 +51,26 @@ HELPERS     = tests/helpers/try tests/helpers/notify_probe
 .PHONY: all check check-run install uninstall clean dist demo bench
 all: clawshim
 
-clawshim: shim.o explain.o $(CORE_OBJ)
+GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
+
+clawshim: shim.o explain.o $(CORE_OBJ) $(GEN_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS)
+
+# The seccomp programs of the common flag sets, compiled at build time by
+# libseccomp itself (backends/prebuilt.h).
+tools/genfilters: tools/genfilters.c backends/prebuilt-gen.o $(CORE_OBJ)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS)
+
+backends/prebuilt-gen.o: backends/prebuilt.c $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) -DGENFILTERS $(ALL_CFLAGS) -c -o $@ $<
+
+backends/filters.gen.c: tools/genfilters
+	tools/genfilters > $@.tmp && mv $@.tmp $@
 
 %.o: %.c $(HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ)
+tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ) $(GEN_OBJ)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lcmocka
 
 tests/helpers/%: tests/helpers/%.c
@@ -108,5 +121,6 @@ dist:
 	git archive --prefix=clawshim-$(VERSION)/ -o clawshim-$(VERSION).tar.gz HEAD
 
 clean:
-	rm -f clawshim clawsh *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz
+	rm -f clawshim clawsh *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
+	      tools/genfilters backends/filters.gen.c
 	rm -rf tests/tmp

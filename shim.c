@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "backends/prebuilt.h"
 #include "backends/seccomp.h"
 #include "common.h"
 #include "explain.h"
@@ -364,14 +366,46 @@ static void require_found(struct strv *cand, const char *name)
 	}
 }
 
+/* The plan's seccomp filter: the program compiled at build time for its
+ * flags when there is one (one seccomp() call in the child), else built
+ * now by libseccomp (a policy with its own [seccomp] deny list). */
+static void set_filter(struct child_spec *cs, const struct policy *p, const struct plan *pl)
+{
+	struct policy_error err = { { 0 }, { 0 } };
+	const struct prebuilt_filter *pf = prebuilt_find(pl->seccomp, p);
+	cs->filter = NULL;
+	cs->prog = NULL;
+	if (pf) {
+		cs->prog = pf->prog;
+		cs->prog_len = pf->len;
+		cs->prog_notify = prebuilt_notifies(pf);
+		return;
+	}
+	cs->filter = seccomp_build(p, pl->seccomp, &err);
+	if (!cs->filter)
+		die_policy(&err);
+}
+
+/* Clawshim's filter as BPF in a memfd, for a wrapper. */
+static int export_filter(const struct child_spec *cs)
+{
+	if (cs->filter)
+		return seccomp_export_memfd(cs->filter);
+	int fd = memfd_create("clawshim-seccomp", MFD_CLOEXEC);
+	size_t len = (size_t)cs->prog_len * sizeof(*cs->prog);
+	if (fd < 0 || write(fd, cs->prog, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
+		return -1;
+	return fd;
+}
+
 /* A re-exec backend: exec its wrapper (absolute path, found by probe),
  * handing it clawshim's filter on a descriptor where it asks for one. */
-static void use_wrapper(struct child_spec *cs, struct plan *pl, scmp_filter_ctx filter)
+static void use_wrapper(struct child_spec *cs, struct plan *pl)
 {
 	for (size_t i = 0; i < pl->wrapper.n; i++) {
 		if (strcmp(pl->wrapper.v[i], SECCOMP_FD_ARG) != 0)
 			continue;
-		if (cs->keep_fd < 0 && (cs->keep_fd = seccomp_export_memfd(filter)) < 0)
+		if (cs->keep_fd < 0 && (cs->keep_fd = export_filter(cs)) < 0)
 			die_errno("cannot export the seccomp filter");
 		free(pl->wrapper.v[i]);
 		pl->wrapper.v[i] = xasprintf("%d", cs->keep_fd);
@@ -458,33 +492,28 @@ int main(int argc, char **argv)
 	exec_candidates(o.shell_mode ? shell : cmd.argv[0], env.v, &cand);
 	if (be->id != BACKEND_DOCKER)
 		require_found(&cand, cmd.argv[0]);
-	scmp_filter_ctx filter = seccomp_build(&p, pl.seccomp, &err);
-	if (!filter)
-		die_policy(&err);
-
 	struct child_spec cs = {
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
-		.envp = env.v, .cwd = cwd, .filter = filter, .pids_cgroup_fd = -1, .keep_fd = -1,
+		.envp = env.v, .cwd = cwd, .pids_cgroup_fd = -1, .keep_fd = -1,
 	};
+	set_filter(&cs, &p, &pl);
 	if (pl.wrapper.n)
-		use_wrapper(&cs, &pl, filter);
+		use_wrapper(&cs, &pl);
 	cs.pids_cgroup_fd = root_process_limit(&p);
 	int rc = supervise(&cs);
 	if (rc == SUPERVISE_NO_NAMESPACE) {
 		/* Nothing ran: the same backend, with its protections made
 		 * without a mount namespace. */
-		seccomp_release(filter);
+		if (cs.filter)
+			seccomp_release(cs.filter);
 		plan_free(&pl);
 		cmd.no_mounts = true;
 		if (be->plan(&p, &cmd, &pl, &err) != 0)
 			die_policy(&err);
 		if (getenv("CLAWSHIM_BACKEND"))
 			pl.seccomp |= SC_NESTED;
-		filter = seccomp_build(&p, pl.seccomp, &err);
-		if (!filter)
-			die_policy(&err);
 		cs.plan = &pl;
-		cs.filter = filter;
+		set_filter(&cs, &p, &pl);
 		rc = supervise(&cs);
 		if (rc == SUPERVISE_NO_NAMESPACE)
 			die("cannot start the command without a mount namespace");

@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,7 +233,14 @@ int child_main(void *arg)
 
 	/* The filter goes last: after it, nothing but execve.  Its listener
 	 * (when the plan asks for user notification) is close-on-exec. */
-	if (cs->filter && (setup & SETUP_FILTER)) {
+	if (cs->prog && (setup & SETUP_FILTER)) {
+		struct sock_fprog fp = { cs->prog_len, (struct sock_filter *)cs->prog };
+		long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				  cs->prog_notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &fp);
+		if (fd < 0)
+			die_errno("seccomp: cannot load the filter");
+		cs->notify_fd = cs->prog_notify ? (int)fd : -1;
+	} else if (cs->filter && (setup & SETUP_FILTER)) {
 		int rc = seccomp_load(cs->filter);
 		if (rc)
 			die("seccomp: cannot load the filter: %s", strerror(-rc));

@@ -20,7 +20,10 @@ struct child_spec {
 	char **candidates;     /* absolute paths to try execve on, in order */
 	char **envp;           /* the command's environment */
 	const char *cwd;       /* the working directory, canonical */
-	scmp_filter_ctx filter;
+	scmp_filter_ctx filter;      /* built at run time by libseccomp, or */
+	const struct sock_filter *prog; /* a program compiled at build time */
+	unsigned short prog_len;
+	bool prog_notify;            /* it asks the supervisor (user notification) */
 	int watch_fd;          /* write end of the watcher's pipe */
 	int pids_cgroup_fd;    /* cgroup.procs to join, or -1 */
 	int keep_fd;           /* left open across exec (a wrapper's filter), or -1 */
