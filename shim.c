@@ -466,7 +466,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	const char *shell = real_shell(&p);
+	/* The real shell is looked up only where it is used: shell mode runs
+	 * it, and sets SHELL to it inside (the password database is slow). */
+	const char *shell = o.shell_mode ? real_shell(&p) : p.shell.val;
 	struct command cmd = { .argv = command_argv(&o, shell), .shell = shell };
 	if (o.doctor)
 		return doctor(&p, &cmd, o.json);

@@ -99,7 +99,9 @@ int pids_cgroup_open(long long max, char *why, size_t whylen)
 	}
 	snprintf(cg_dir, sizeof(cg_dir), "%s%s/clawshim.%d", mnt,
 		 strcmp(path, "/") == 0 ? "" : path, (int)getpid());
-	if (mkdir(cg_dir, 0700) != 0) {
+	/* A directory of a dead clawshim with our pid: empty, so remove it. */
+	if (mkdir(cg_dir, 0700) != 0 && (errno != EEXIST || rmdir(cg_dir) != 0 ||
+					  mkdir(cg_dir, 0700) != 0)) {
 		snprintf(why, whylen, "cannot create %s: %s", cg_dir, strerror(errno));
 		cg_dir[0] = '\0';
 		return -1;

@@ -133,7 +133,10 @@ static void drop_capabilities(const struct policy *p)
 	for (int c = 0; c <= 63; c++) {
 		if (keep & (1ULL << c))
 			continue;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) {
+		int r = prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
+		if (r != 0 && errno == EINVAL)
+			break; /* past the kernel's last capability */
+		if (r != 0) {
 			/* EPERM: without CAP_SETPCAP the set cannot shrink, but then
 			 * neither can exec raise capabilities above it - check it
 			 * holds nothing we would drop. */
