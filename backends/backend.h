@@ -81,7 +81,9 @@ struct backend {
 	int (*plan)(const struct policy *p, const struct command *cmd,
 		    struct plan *out, struct policy_error *err);
 	/* In the child, after process setup, before exec: confine this
-	 * process. Dies (exit 125) on failure. NULL for re-exec backends. */
+	 * process (in-process backends), or set up what a wrapper needs
+	 * around it (bwrap: a connect() filter both inherit). Dies (exit 125)
+	 * on failure. NULL when there is nothing to do. */
 	void (*apply)(const struct policy *p, const struct plan *plan);
 };
 

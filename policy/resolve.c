@@ -144,6 +144,38 @@ static char *absolute(char *path, const char *base)
 	return abs;
 }
 
+/* realpath(3), with a shortcut for the common case: a clean absolute
+ * path whose parent was the last one resolved (the policy lists many
+ * siblings: /dev/null, /dev/zero, ...) and whose last component is not a
+ * symlink costs one lstat() instead of a readlink() per component. */
+static char *canonical(const char *path)
+{
+	static char parent[PATH_MAX], parent_canon[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (path[0] != '/' || !slash || !slash[1] || strstr(path, "//") ||
+	    strstr(path, "/./") || strstr(path, "/../") || strcmp(slash, "/.") == 0 ||
+	    strcmp(slash, "/..") == 0 || (size_t)(slash - path) >= sizeof(parent))
+		return realpath(path, NULL);
+	size_t plen = (size_t)(slash - path);
+	if (plen == 0)
+		plen = 1; /* the parent of /x is / */
+	if (strlen(parent) != plen || strncmp(parent, path, plen) != 0) {
+		char p[PATH_MAX];
+		memcpy(p, path, plen);
+		p[plen] = '\0';
+		parent[0] = '\0'; /* realpath() may leave a partial result */
+		if (!realpath(p, parent_canon))
+			return NULL;
+		memcpy(parent, p, plen + 1);
+	}
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return NULL;
+	if (S_ISLNK(st.st_mode))
+		return realpath(path, NULL);
+	return xasprintf("%s/%s", strcmp(parent_canon, "/") ? parent_canon : "", slash + 1);
+}
+
 /* Resolve one item (or scalar) to *out: canonical path, or NULL when
  * optional and missing. */
 static int resolve_one(const char *raw, bool optional, const struct origin *from,
@@ -158,7 +190,7 @@ static int resolve_one(const char *raw, bool optional, const struct origin *from
 		/* "?$SSH_AUTH_SOCK" with the variable unset: nothing to name. */
 		return optional && unset ? 0 : -1;
 	path = absolute(path, base);
-	char *canon = realpath(path, NULL);
+	char *canon = canonical(path);
 	if (!canon) {
 		int e = errno;
 		if ((e == ENOENT || e == ENOTDIR) && optional) {
