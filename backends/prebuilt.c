@@ -16,12 +16,12 @@ const struct prebuilt_key prebuilt_variants[] = {
 	{ SC_TTY | SC_SESSION | SC_NESTED, false, false },
 	{ LANDLOCK_SC | SC_NET, false, false },                      /* landlock */
 	{ LANDLOCK_SC | SC_NET, true, false },
-	{ LANDLOCK_SC, false, true },
+	{ LANDLOCK_SC, false, false },                              /* allow = all */
 	{ LANDLOCK_SC | SC_NET | SC_NESTED, false, false },
 	{ LANDLOCK_SC | SC_NET | SC_NESTED, true, false },
 	{ LANDLOCK_SC | SC_NESTED, false, true },
 	{ BWRAP_SC | SC_NET, false, false },                         /* bwrap */
-	{ BWRAP_SC, false, true },
+	{ BWRAP_SC, false, false },
 };
 const size_t prebuilt_nvariants = sizeof(prebuilt_variants) / sizeof(prebuilt_variants[0]);
 

@@ -280,6 +280,14 @@ int main(int argc, char **argv)
 		return report(syscall(435 /* clone3 */, NULL, 0));
 	if (!strcmp(op, "personality"))
 		return report(syscall(SYS_personality, 0x0040000));
+#ifdef __x86_64__
+	if (!strcmp(op, "int80")) {
+		/* The i386 ABI from a 64-bit process: getpid (20) via int $0x80. */
+		long ret;
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
+		return report(ret < 0 ? (errno = (int)-ret, -1) : 0);
+	}
+#endif
 	if (!strcmp(op, "syscall"))
 		return report(syscall(atol(a), 0, 0, 0, 0, 0, 0));
 	if (!strcmp(op, "getuid")) {
