@@ -48,6 +48,12 @@ static bool find_pids_hierarchy(char *mnt, size_t mlen, char *path, size_t plen)
 	fclose(f);
 	if (v1) {
 		snprintf(mnt, mlen, "/sys/fs/cgroup/pids");
+		/* In a container the hierarchy is mounted at our own cgroup:
+		 * /proc/self/cgroup names a host path that is not there. */
+		char probe[1100];
+		snprintf(probe, sizeof(probe), "%s%s", mnt, path);
+		if (access(probe, F_OK) != 0)
+			snprintf(path, plen, "/");
 		return true;
 	}
 	if (!v2)

@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 BACKEND=${CLAWSHIM_TEST_BACKEND:-none}
-CS="$CLAWSHIM --backend $BACKEND"
+# The helper's directory must be readable on a confining backend too.
+CS="$CLAWSHIM --backend $BACKEND --read-only $(dirname "$TRY")"
 BIN=$SCRATCH/bin
 mkdir -p "$BIN"
 ln -s "$CLAWSHIM" "$BIN/clawsh"

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 BACKEND=${CLAWSHIM_TEST_BACKEND:-none}
-CS="$CLAWSHIM --backend $BACKEND"
+# The helper's directory must be readable on a confining backend too.
+CS="$CLAWSHIM --backend $BACKEND --read-only $(dirname "$TRY")"
 
 # Unique sleep durations per run and user, so pgrep finds exactly our
 # processes even when another run of this file is going on.

@@ -4,7 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 BACKEND=${CLAWSHIM_TEST_BACKEND:-none}
-CS="$CLAWSHIM --backend $BACKEND"
+# The helper's directory must be readable on a confining backend too.
+CS="$CLAWSHIM --backend $BACKEND --read-only $(dirname "$TRY")"
 
 # Unique sleep durations per run and user (see 20-process.t).
 set_base() { SB=$((2000000 + ($$ % 40000) * 2000)); [ "$WHO" = root ] || SB=$((SB + 1000)); }
