@@ -133,8 +133,13 @@ t_writes_outside() {
 	t write /usr/bin/clawshim-t60-planted
 	is EROFS "$OUT" "$WHO: create a file in /usr/bin: read-only bind"
 	rm -f /usr/bin/clawshim-t60-planted
-	t write "$TOP/tests/helpers/planted"
-	is EROFS "$OUT" "$WHO: the --read-only path is read-only"
+	# A read-only grant inside a writable one adds nothing (rights
+	# combine, as on every backend): only outside /tmp is it read-only.
+	case $TOP/ in
+	/tmp/*) diag "$WHO: the build tree is under /tmp, which is writable: not a read-only check" ;;
+	*)	t write "$TOP/tests/helpers/planted"
+		is EROFS "$OUT" "$WHO: the --read-only path is read-only" ;;
+	esac
 }
 
 # ----------------------------------------------------------------- git
@@ -325,7 +330,7 @@ t_work() {
 	# bwrap itself reports a command it cannot find, with its own status
 	# 1 (clawshim's 127 needs a check before the wrapper runs).
 	sb no-such-command-t60
-	has_line "$ERR" "bwrap: execvp no-such-command-t60: No such file or directory" \
+	has_line "$ERR" "clawshim: no-such-command-t60: No such file or directory" \
 		"$WHO: a missing command is reported"
 	[ "$RC" -ne 0 ]; ok $? "$WHO: ... and fails (rc $RC)"
 }
