@@ -137,6 +137,7 @@ int doctor(const struct policy *p, const struct command *cmd, bool json)
 	bool mountns = mountns_possible();
 	int usable_kernel = 0;
 	const char *chosen = NULL;
+	size_t chosen_rank = (size_t)-1;
 
 	if (json)
 		printf("{\"kernel\":\"%s %s\",\"seccomp_filtered\":%s,\"mount_namespace\":%s,\"backends\":[",
@@ -158,9 +159,15 @@ int doctor(const struct policy *p, const struct command *cmd, bool json)
 		bool kernel = id != BACKEND_PATH && id != BACKEND_NONE;
 		if (ok && kernel)
 			usable_kernel++;
-		for (size_t i = 0; !chosen && backend_auto_order[i] != BACKEND_NONE; i++)
-			if ((int)backend_auto_order[i] == id && fits)
+		/* auto's answer is the first in ITS order that fits. */
+		for (size_t i = 0; fits && backend_auto_order[i] != BACKEND_NONE; i++) {
+			if ((int)backend_auto_order[i] != id)
+				continue;
+			if (i < chosen_rank) {
+				chosen_rank = i;
 				chosen = be->name;
+			}
+		}
 		if (json) {
 			printf("%s{\"name\":\"%s\",\"usable\":%s,\"enforces_policy\":%s,\"why\":", id > 1 ? "," : "",
 			       be->name, ok ? "true" : "false", fits ? "true" : "false");

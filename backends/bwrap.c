@@ -790,6 +790,10 @@ static int bwrap_plan(const struct policy *p, const struct command *cmd, struct 
 	 * the PID namespace is the handle on everything started.  Not
 	 * SC_UNIX: a listener would end up in bwrap, not in clawshim. */
 	out->seccomp = SC_TTY | SC_KERNEL | SC_POLICY | (p->net_all.val ? 0 : SC_NET);
+	/* bwrap 0.8 has no signal forwarding: clawshim signals bwrap itself. */
+	plan_add(out, "TERM, INT, HUP, QUIT, USR1, USR2, WINCH reach the command", NULL,
+		 "bwrap does not forward them: TERM, INT, HUP end the whole sandbox "
+		 "(exit 128+N), WINCH is lost", false);
 	/* No filter in process: bwrap must still mount and unshare. */
 	out->setup = SETUP_NNP | (getuid() == 0 ? 0 : SETUP_CAPS);
 	out->priv = pv;

@@ -218,7 +218,7 @@ static int path_plan(const struct policy *p, const struct command *cmd, struct p
 		return -1;
 	out->id = BACKEND_PATH;
 	/* As with none: the terminal and the session stay guarded. */
-	out->seccomp = SC_TTY | SC_SESSION;
+	out->seccomp = SC_TTY | SC_SESSION | SC_POLICY;
 	plan_add(out, "arguments naming a denied path refused",
 		 "clawshim reads the command line (application layer only)", NULL, true);
 	plan_add(out, "new session, no controlling terminal", "setsid()", NULL, true);

@@ -258,7 +258,15 @@ static void guarantees(const struct policy *p, struct plan *out, struct sb_priv 
 int sbpl_plan(const struct policy *p, const struct command *cmd, struct plan *out,
 	      struct policy_error *err)
 {
-	(void)err;
+	/* SBPL has no system call rules: a [seccomp] deny list cannot hold. */
+	if (p->seccomp_deny.n && !p->best_effort.val) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "sandbox-exec: [seccomp] deny cannot be enforced: profiles have no system call rules");
+		snprintf(err->hint, sizeof(err->hint), "remove [seccomp] deny, or set best_effort = true");
+		return -1;
+	}
+	if (p->seccomp_deny.n)
+		plan_add(out, "[seccomp] deny", NULL, "profiles have no system call rules", true);
 	struct sb s = { .p = p, .av = &out->wrapper };
 	runtime(&s);
 	grants(&s);
@@ -275,7 +283,7 @@ int sbpl_plan(const struct policy *p, const struct command *cmd, struct plan *ou
 	}
 	strv_pushf(&out->wrapper, "--");
 	/* A login shell's "-zsh" is not a program sandbox-exec can run. */
-	if (cmd->argv[0][0] == '-' && cmd->shell) {
+	if (cmd->argv[0] && cmd->argv[0][0] == '-' && cmd->shell) {
 		strv_pushf(&out->wrapper, "%s", cmd->shell);
 		strv_pushf(&out->wrapper, "-l");
 	} else {
