@@ -41,20 +41,29 @@ BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c \
 PROCESS_SRC = process/supervise.c process/child.c process/env.c process/cgroup.c \
               process/mountns.c \
               process/notify.c
+SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
 CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 CORE_OBJ    = $(CORE_SRC:.c=.o)
-HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h)
+HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 HELPERS     = tests/helpers/try tests/helpers/notify_probe
 
 .PHONY: all check check-run install uninstall clean dist demo bench
-all: clawshim
+all: clawshim clawshim-probe
 
 GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
 
-clawshim: shim.o explain.o $(CORE_OBJ) $(GEN_OBJ)
+clawshim: shim.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_OBJ) $(GEN_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS)
+
+# The probe --selftest runs inside each sandbox.  Static where the C
+# library allows, so it runs in a container image without one too (the
+# docker backend); PROBE_LDFLAGS= builds it like any other program.
+PROBE_LDFLAGS ?= $(shell printf 'int main(void){return 0;}' | \
+	$(CC) -x c -static-pie -o /dev/null - >/dev/null 2>&1 && echo -static-pie)
+clawshim-probe: selftest/probe.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PROBE_LDFLAGS)
 
 # The seccomp programs of the common flag sets, compiled at build time by
 # libseccomp itself (backends/prebuilt.h).
@@ -86,7 +95,7 @@ check:
 	@sh tests/deps.sh
 	@$(MAKE) --no-print-directory check-run
 
-check-run: clawshim clawsh $(UNIT_TESTS) $(HELPERS)
+check-run: clawshim clawsh clawshim-probe $(UNIT_TESTS) $(HELPERS)
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -Wwarning man/clawshim.1 man/clawshim.ini.5 && echo "mandoc -Tlint: clean"; \
 	fi
@@ -103,9 +112,11 @@ demo:
 bench: clawshim
 	@$(MAKE) -C bench run
 
-install: clawshim
+install: clawshim clawshim-probe
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 clawshim $(DESTDIR)$(BINDIR)/clawshim
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 755 clawshim-probe $(DESTDIR)$(LIBEXECDIR)/clawshim-probe
 	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawsh
 	install -m 644 man/clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawshim.1
 	install -m 644 man/clawshim.ini.5 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5
@@ -114,6 +125,7 @@ install: clawshim
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/clawshim $(DESTDIR)$(BINDIR)/clawsh \
+	      $(DESTDIR)$(LIBEXECDIR)/clawshim-probe \
 	      $(DESTDIR)$(MANDIR)/man1/clawshim.1 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5 \
 	      $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example
 
@@ -121,6 +133,6 @@ dist:
 	git archive --prefix=clawshim-$(VERSION)/ -o clawshim-$(VERSION).tar.gz HEAD
 
 clean:
-	rm -f clawshim clawsh *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
+	rm -f clawshim clawsh clawshim-probe *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
 	      tools/genfilters backends/filters.gen.c
 	rm -rf tests/tmp

@@ -24,13 +24,14 @@
 #include "explain.h"
 #include "policy/policy.h"
 #include "process/process.h"
+#include "selftest/selftest.h"
 
 extern char **environ;
 
 struct options {
 	bool shell_mode;        /* the rest of argv goes to the real shell */
 	bool login;             /* invoked as a login shell (argv[0] "-...") */
-	bool dump, allow_net, explain, doctor, json;
+	bool dump, allow_net, explain, doctor, json, selftest;
 	const char *check;      /* --check-policy FILE */
 	const char *backend, *workspace, *timeout;
 	struct strv policies;   /* --policy FILE, in order */
@@ -61,6 +62,8 @@ static void usage(FILE *f)
 	      "  --explain [--json]  show each guarantee, how the backend enforces it, and the\n"
 	      "                      exact command line; runs nothing\n"
 	      "  --doctor [--json]   what this host can enforce, per backend, and why not\n"
+	      "  --selftest [--json] run the conformance corpus against each backend (or the\n"
+	      "                      --backend) in a scratch directory; exit 0 if all hold\n"
 	      "\n"
 	      "Exit status: the command's; 124 timeout; 125 clawshim failed (nothing ran);\n"
 	      "126 not executable; 127 not found; 128+N killed by signal N.\n"
@@ -89,7 +92,8 @@ static bool is_shell_long_option(const char *a)
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
-	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON };
+	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON,
+	       O_SELFTEST };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, O_POLICY },
 		{ "backend", required_argument, NULL, O_BACKEND },
@@ -104,6 +108,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "doctor", no_argument, NULL, O_DOCTOR },
 		{ "json", no_argument, NULL, O_JSON },
+		{ "selftest", no_argument, NULL, O_SELFTEST },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +163,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_EXPLAIN: o->explain = true; break;
 		case O_DOCTOR: o->doctor = true; break;
 		case O_JSON: o->json = true; break;
+		case O_SELFTEST: o->selftest = true; break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_VERSION: printf("clawshim %s\n", CLAWSHIM_VERSION); exit(0);
 		default: usage_error("unknown option", a);
@@ -173,10 +179,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->shell_mode = true;
 	}
 	/* No arguments at all: a shell reading its input (interactive on a tty). */
-	if (o->nrest == 0 && !o->check && !o->dump && !o->explain && !o->doctor)
+	if (o->nrest == 0 && !o->check && !o->dump && !o->explain && !o->doctor && !o->selftest)
 		o->shell_mode = true;
-	if (o->json && !o->explain && !o->doctor)
-		usage_error("--json goes with --explain or --doctor:", "--json");
+	if (o->json && !o->explain && !o->doctor && !o->selftest)
+		usage_error("--json goes with --explain, --doctor or --selftest:", "--json");
 }
 
 static __attribute__((noreturn)) void die_policy(const struct policy_error *err)
@@ -443,6 +449,8 @@ int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	parse_args(argc, argv, &o);
+	if (o.selftest)
+		return selftest(o.backend, &o.policies, o.json);
 
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd)))

@@ -30,7 +30,6 @@ struct proc {
 	pid_t pid;        /* the command (clawshim, or the control) */
 	pid_t agent;      /* the intermediate "agent" process, or 0 */
 	int out, err;     /* read ends */
-	struct strv buf;  /* unused slots keep the layout simple */
 	char *o, *e;
 	size_t no, ne;
 };
@@ -315,7 +314,7 @@ void st_process_case(const struct st_world *w, const struct st_case *c, char *co
 		status = finish(&p, now() + 30, &r);
 		left = st_survivors(w->mark, 50);
 		break;
-	case CHK_PROBE: case CHK_FILE: case CHK_LINK: case CHK_TCP: case CHK_UDP:
+	case CHK_PROBE: case CHK_LIST: case CHK_FILE: case CHK_LINK: case CHK_TCP: case CHK_UDP:
 	case CHK_UNIX: case CHK_ABSTRACT: case CHK_FILTER: case CHK_TTY: case CHK_SUID:
 	case CHK_FORKBOMB: case CHK_OUTPUT: case CHK_EXIT:
 	default:

@@ -19,6 +19,7 @@ enum st_cat { ST_ESCAPE, ST_ORDINARY, ST_PROCESS };
 /* How a case's outcome is judged beyond the probe's own answer. */
 enum st_check {
 	CHK_PROBE,     /* escape: the probe reports an errno (not "ok") */
+	CHK_LIST,      /* escape: listing fails or shows no entry ("ok 0") */
 	CHK_FILE,      /* escape, and the outside file and workspace unchanged */
 	CHK_LINK,      /* escape, and no hardlink of the secret appeared */
 	CHK_TCP,       /* escape: the selftest's TCP listener accepted nothing */
@@ -67,6 +68,9 @@ struct st_world {
 	char *dir;                   /* mkdtemp */
 	char *home, *ws, *outside, *ofile, *secret, *probe, *probedir;
 	char *suid;                  /* a setuid-root probe, or NULL */
+	char *suid_dir;              /* its directory, granted read-only */
+	char *suid_why;              /* why there is none */
+	char **policy_files;         /* per case, written on first use */
 	char *usock, *abs, *mark;
 	int port, uport;
 	int tcp_fd, udp_fd, unix_fd, abs_fd;
