@@ -34,7 +34,7 @@ ALL_CFLAGS   = -std=gnu11 $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(PC_CFLAGS) $(CFL
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
-BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c \
+BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c backends/seccomp_json.c \
               backends/landlock.c backends/landlock_plan.c backends/bwrap.c \
               backends/firejail.c backends/docker.c backends/sandbox_exec.c \
               backends/path.c

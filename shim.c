@@ -392,9 +392,17 @@ static void set_filter(struct child_spec *cs, const struct policy *p, const stru
 		die_policy(&err);
 }
 
-/* Clawshim's filter as BPF in a memfd, for a wrapper. */
+/* Clawshim's filter in a memfd, for a wrapper: BPF, or an engine's JSON. */
 static int export_filter(const struct child_spec *cs)
 {
+	if (cs->plan->filter_json) {
+		char *text = seccomp_json(cs->p, cs->plan->seccomp);
+		int fd = memfd_create("clawshim-seccomp.json", MFD_CLOEXEC);
+		size_t n = strlen(text);
+		bool ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
+		free(text);
+		return ok ? fd : -1;
+	}
 	if (cs->filter)
 		return seccomp_export_memfd(cs->filter);
 	int fd = memfd_create("clawshim-seccomp", MFD_CLOEXEC);
@@ -409,12 +417,15 @@ static int export_filter(const struct child_spec *cs)
 static void use_wrapper(struct child_spec *cs, struct plan *pl)
 {
 	for (size_t i = 0; i < pl->wrapper.n; i++) {
-		if (strcmp(pl->wrapper.v[i], SECCOMP_FD_ARG) != 0)
+		char *at = strstr(pl->wrapper.v[i], SECCOMP_FD_ARG);
+		if (!at)
 			continue;
 		if (cs->keep_fd < 0 && (cs->keep_fd = export_filter(cs)) < 0)
 			die_errno("cannot export the seccomp filter");
+		char *arg = xasprintf("%.*s%d%s", (int)(at - pl->wrapper.v[i]), pl->wrapper.v[i],
+				      cs->keep_fd, at + strlen(SECCOMP_FD_ARG));
 		free(pl->wrapper.v[i]);
-		pl->wrapper.v[i] = xasprintf("%d", cs->keep_fd);
+		pl->wrapper.v[i] = arg;
 	}
 	cs->argv = pl->wrapper.v;
 	cs->candidates = xcalloc(2, sizeof(char *));

@@ -48,8 +48,10 @@ enum {
 };
 #define SETUP_ALL (SETUP_NNP | SETUP_CAPS | SETUP_FILTER)
 
-/* In a wrapper argv, replaced by the number of the descriptor holding
- * clawshim's seccomp filter as BPF (bwrap --add-seccomp-fd). */
+/* In a wrapper argv (alone, or inside an argument), replaced by the
+ * number of the descriptor holding clawshim's seccomp filter: BPF (bwrap
+ * --add-seccomp-fd), or JSON with plan.filter_json (docker
+ * --security-opt=seccomp=/proc/self/fd/N). */
 #define SECCOMP_FD_ARG "@SECCOMP_FD@"
 
 /* The result of plan(): everything apply() or a wrapper needs. */
@@ -60,6 +62,8 @@ struct plan {
 	struct strv cleanup;         /* run after the command or its
 	                              * supervisor ends (docker rm -f NAME) */
 	unsigned setup;              /* SETUP_* (0 means SETUP_ALL) */
+	bool filter_json;            /* hand the filter over as an engine's JSON
+	                              * profile, not BPF (docker, podman) */
 	bool cleanup_always;         /* run cleanup even when the wrapper exited
 	                              * by itself (a detachable docker -t) */
 	unsigned seccomp;            /* SC_* flags for the filter (seccomp.h) */

@@ -18,11 +18,12 @@
  * - The container runs as the caller's uid:gid, whatever the image's USER
  *   says.  For a root caller that is uid 0, with every capability dropped
  *   and no-new-privileges, as root is treated on the other backends.
- * - The engine CLI runs outside the container, so clawshim's seccomp filter
- *   is not loaded; the container gets the engine's default seccomp profile.
+ * - The container's seccomp profile is clawshim's filter as JSON, handed to
+ *   the CLI on a descriptor (--security-opt=seccomp=/proc/self/fd/N).
  * - --pull=never: running a command never downloads an image.
  */
 #include "docker.h"
+#include "seccomp.h"
 #include "../process/process.h"
 
 #include <errno.h>
@@ -491,6 +492,10 @@ static void push_hardening(const struct policy *p, const struct docker_host *h,
 	for (size_t i = 0; i < p->keep_capabilities.n; i++)
 		strv_pushf(a, "--cap-add=%s", p->keep_capabilities.v[i].raw);
 	strv_push(a, xstrdup("--security-opt=no-new-privileges"));
+	/* clawshim's filter as the container's seccomp profile: the engine's
+	 * default lets AF_VSOCK, io_uring (before docker 25) and TIOCLINUX
+	 * through, and every backend must refuse the same things. */
+	strv_push(a, xstrdup("--security-opt=seccomp=/proc/self/fd/" SECCOMP_FD_ARG));
 	strv_push(a, xstrdup("--read-only"));
 	strv_push(a, xstrdup("--tmpfs=/tmp:rw,noexec,nosuid,nodev"));
 	strv_push(a, xstrdup("--tmpfs=/run:rw,noexec,nosuid,nodev"));
@@ -513,9 +518,6 @@ static void push_hardening(const struct policy *p, const struct docker_host *h,
 		 "own PID namespace", NULL, true);
 	plan_add(out, "TIOCSTI/TIOCLINUX into the agent's terminal", "the container never has "
 		 "it open (pipes, or the engine's own pty with -t)", NULL, true);
-	plan_add(out, "kernel attack surface reduced by seccomp",
-		 "the engine's default seccomp profile (clawshim's filter is not loaded: the "
-		 "engine CLI runs outside the container)", NULL, false);
 	plan_add(out, "dies with its parent, whole container", keep(d, xasprintf(
 		 "--init; supervisor and watcher run `%s rm -f %s` if the engine CLI is killed",
 		 h->engine, h->name)), NULL, true);
@@ -533,12 +535,7 @@ static int unenforceable(const struct policy *p, struct plan *out, struct policy
 				      p->connect_tcp.n ? "connect_tcp" : "bind_tcp");
 		plan_add(out, "TCP port rules", NULL, "no per-port rules: no port is reachable", true);
 	}
-	if (p->seccomp_deny.n) {
-		if (!p->best_effort.val)
-			return refuse(err, hint, "docker: [seccomp] deny cannot be enforced: the "
-				      "engine loads its own profile");
-		plan_add(out, "[seccomp] deny", NULL, "the engine loads its own profile", true);
-	}
+	(void)hint;
 	return 0;
 }
 
@@ -618,7 +615,10 @@ int docker_plan_build(const struct policy *p, const struct command *cmd,
 	/* With a terminal the user can detach (ctrl-p ctrl-q): the CLI exits 0
 	 * and the container would run on. */
 	out->cleanup_always = h->tty;
-	out->seccomp = 0;
+	/* The container gets clawshim's filter as its profile; the session
+	 * and notification parts stay with the in-process backends. */
+	out->seccomp = SC_TTY | SC_KERNEL | SC_POLICY | (p->net_all.val ? 0 : SC_NET);
+	out->filter_json = true;
 	return 0;
 }
 

@@ -619,8 +619,16 @@ static void plan_fixed(struct fj *f)
 	plan_add(f->out, "new session, no controlling terminal", "setsid() by clawshim before firejail",
 		 NULL, true);
 	plan_add(f->out, "setsid() refused", "firejail --seccomp", NULL, true);
-	plan_add(f->out, "TIOCSTI/TIOCLINUX refused",
-		 "no controlling terminal and no CAP_SYS_ADMIN (kernel check)", NULL, true);
+	if (f->uid == 0)
+		plan_add(f->out, "TIOCSTI/TIOCLINUX refused (low 32 bits compared)",
+			 "clawshim's filter, loaded before firejail (root may without "
+			 "no_new_privs, which would make firejail's setuid inert)", NULL, true);
+	else
+		plan_add(f->out, "TIOCSTI/TIOCLINUX refused", NULL,
+			 "firejail has no ioctl filter, and without no_new_privs an unprivileged "
+			 "clawshim cannot load one before it: TIOCSTI fails for want of a "
+			 "controlling terminal and CAP_SYS_ADMIN, TIOCLINUX's paste needs "
+			 "CAP_SYS_ADMIN since Linux 6.7", false);
 	plan_add(f->out, "dies with its parent, whole tree",
 		 "clawshim supervisor + watcher; firejail's PID namespace dies with firejail", NULL, true);
 	plan_add(f->out, "no new privileges, capabilities dropped",
@@ -680,8 +688,11 @@ int firejail_plan_as(const struct policy *p, const struct command *cmd, struct p
 	out->id = BACKEND_FIREJAIL;
 	/* A setuid wrapper: no_new_privs, an emptied bounding set or a
 	 * seccomp filter before it would stop it; firejail applies them. */
-	out->setup = SETUP_WRAPPER_ONLY;
-	out->seccomp = 0;
+	/* firejail is setuid: no no_new_privs, no emptied bounding set.  Root
+	 * may load a filter without no_new_privs, so the TIOCSTI/TIOCLINUX
+	 * rules (which firejail cannot express) go in first. */
+	out->setup = uid == 0 ? SETUP_FILTER : SETUP_WRAPPER_ONLY;
+	out->seccomp = uid == 0 ? SC_TTY : 0;
 	strv_pushf(f.av, "%s", firejail);
 	int rc = collect_grants(&f);
 	if (rc == 0) {

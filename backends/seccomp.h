@@ -33,6 +33,10 @@ extern const size_t seccomp_kernel_deny_n;
 scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 			      struct policy_error *err);
 
+/* The same filter as a container engine's seccomp profile (JSON, for
+ * docker/podman --security-opt seccomp=FILE); malloc'd. */
+char *seccomp_json(const struct policy *p, unsigned flags);
+
 /* Write the filter as BPF into a fresh memfd (libseccomp 2.5 has no
  * export to memory), for wrappers; -1 and errno on failure. */
 int seccomp_export_memfd(scmp_filter_ctx ctx);

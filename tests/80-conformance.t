@@ -15,7 +15,7 @@ PROBE=$TOP/clawshim-probe
 # Differences between backends found by this corpus and reported, not yet
 # fixed: shown as TODO (visible in the output, not failing the suite).
 # Take an entry out once its fix lands.
-KNOWN_BUGS="firejail:tioclinux firejail:tioclinux-hi docker:vsock docker:io_uring docker:tioclinux docker:tioclinux-hi"
+KNOWN_BUGS=""
 
 IMAGE=clawshim-test:latest
 DPOL=$(mkpolicy "$SCRATCH/docker.ini" <<EOF

@@ -128,12 +128,39 @@ static void test_prebuilt_not_for_policy_lists(void **state)
 	assert_non_null(prebuilt_find(SC_TTY | SC_SESSION, &p));
 }
 
+/* The container profile refuses what the in-process filter refuses. */
+static void test_json_profile(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct prebuilt_key k = { SC_TTY | SC_KERNEL | SC_NET, false, false };
+	prebuilt_policy(&p, &k);
+	char *j = seccomp_json(&p, k.flags | SC_POLICY);
+	assert_non_null(strstr(j, "\"defaultAction\": \"SCMP_ACT_ALLOW\""));
+	/* TIOCSTI (0x5412) and TIOCLINUX (0x541c) by the low 32 bits. */
+	assert_non_null(strstr(j, "{\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ERRNO\", "
+				 "\"errnoRet\": 1, \"args\": [{\"index\": 1, \"value\": 4294967295, "
+				 "\"valueTwo\": 21522, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}"));
+	assert_non_null(strstr(j, "\"valueTwo\": 21532"));
+	/* AF_VSOCK (40) and AF_INET (2) refused without network; AF_UNIX not. */
+	assert_non_null(strstr(j, "{\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", "
+				 "\"errnoRet\": 13, \"args\": [{\"index\": 0, \"value\": 4294967295, "
+				 "\"valueTwo\": 40, "));
+	assert_non_null(strstr(j, "\"valueTwo\": 2, "));
+	assert_null(strstr(j, "\"valueTwo\": 1, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}"));
+	assert_non_null(strstr(j, "\"io_uring_setup\""));
+	assert_non_null(strstr(j, "\"keyctl\""));
+	assert_non_null(strstr(j, "{\"names\": [\"clone3\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38}"));
+	free(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_pfc),
 		cmocka_unit_test(test_prebuilt_current),
 		cmocka_unit_test(test_prebuilt_not_for_policy_lists),
+		cmocka_unit_test(test_json_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
