@@ -33,6 +33,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
 
+/* The integer at the start of a small file (a sysctl), or `dflt`. */
+long read_long_file(const char *path, long dflt);
+
 /* A growable, NULL-terminated array of owned strings (an argv or envp). */
 struct strv {
 	char **v;

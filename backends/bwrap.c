@@ -50,35 +50,21 @@ static const char *bwrap_program(void)
 	return p ? p : "/usr/bin/bwrap";
 }
 
-static long read_sysctl(const char *path, long dflt)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return dflt;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return dflt;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
 /* Can a child of ours create a user namespace?  The sysctls give the
  * common reasons by name; a real unshare() in a throw-away child catches
  * the rest (a container's or an outer clawshim's seccomp filter). */
 static int userns_works(char *why, size_t whylen)
 {
-	if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 && getuid() != 0) {
+	if (read_long_file("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 && getuid() != 0) {
 		snprintf(why, whylen, "user namespaces are disabled: "
 			 "kernel.unprivileged_userns_clone = 0 (sysctl -w kernel.unprivileged_userns_clone=1)");
 		return -1;
 	}
-	if (read_sysctl("/proc/sys/user/max_user_namespaces", 1) == 0) {
+	if (read_long_file("/proc/sys/user/max_user_namespaces", 1) == 0) {
 		snprintf(why, whylen, "user namespaces are disabled: user.max_user_namespaces = 0");
 		return -1;
 	}
-	if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 1 &&
+	if (read_long_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 1 &&
 	    getuid() != 0) {
 		snprintf(why, whylen, "user namespaces are restricted by AppArmor: "
 			 "kernel.apparmor_restrict_unprivileged_userns = 1 (give bwrap an AppArmor profile)");

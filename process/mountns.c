@@ -26,20 +26,6 @@ bool path_inside(const char *path, const char *root)
 	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static long read_long(const char *path, long dflt)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return dflt;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return dflt;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
 /* Can this process create a private mount namespace? */
 bool mountns_possible(void)
 {
@@ -51,9 +37,9 @@ bool mountns_possible(void)
 		return data[0].effective & (1u << CAP_SYS_ADMIN);
 	}
 	/* Debian's switch, Ubuntu's AppArmor restriction, the namespace cap. */
-	return read_long("/proc/sys/kernel/unprivileged_userns_clone", 1) == 1 &&
-	       read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 0 &&
-	       read_long("/proc/sys/user/max_user_namespaces", 1) > 0;
+	return read_long_file("/proc/sys/kernel/unprivileged_userns_clone", 1) == 1 &&
+	       read_long_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 0 &&
+	       read_long_file("/proc/sys/user/max_user_namespaces", 1) > 0;
 }
 
 const char *mstep_how(enum mstep_op op)
