@@ -372,24 +372,30 @@ static void require_found(struct strv *cand, const char *name)
 	}
 }
 
-/* The plan's seccomp filter: the program compiled at build time for its
- * flags when there is one (one seccomp() call in the child), else built
- * now by libseccomp (a policy with its own [seccomp] deny list). */
+/* The plan's seccomp program: the one compiled at build time for its
+ * flags when there is one, else built now by libseccomp (a policy with
+ * its own [seccomp] deny list); the child loads it with one seccomp(). */
 static void set_filter(struct child_spec *cs, const struct policy *p, const struct plan *pl)
 {
 	struct policy_error err = { { 0 }, { 0 } };
 	const struct prebuilt_filter *pf = prebuilt_find(pl->seccomp, p);
-	cs->filter = NULL;
-	cs->prog = NULL;
 	if (pf) {
 		cs->prog = pf->prog;
 		cs->prog_len = pf->len;
 		cs->prog_notify = prebuilt_notifies(pf);
 		return;
 	}
-	cs->filter = seccomp_build(p, pl->seccomp, &err);
-	if (!cs->filter)
+	scmp_filter_ctx ctx = seccomp_build(p, pl->seccomp, &err);
+	if (!ctx)
 		die_policy(&err);
+	struct sock_filter *prog;
+	size_t len;
+	if (seccomp_program(ctx, p, pl->seccomp, &prog, &len) != 0)
+		die_errno("seccomp: cannot build the filter");
+	seccomp_release(ctx);
+	cs->prog = prog;
+	cs->prog_len = (unsigned short)len;
+	cs->prog_notify = seccomp_program_notifies(prog, len);
 }
 
 /* Clawshim's filter in a memfd, for a wrapper: BPF, or an engine's JSON. */
@@ -403,8 +409,6 @@ static int export_filter(const struct child_spec *cs)
 		free(text);
 		return ok ? fd : -1;
 	}
-	if (cs->filter)
-		return seccomp_export_memfd(cs->filter);
 	int fd = memfd_create("clawshim-seccomp", MFD_CLOEXEC);
 	size_t len = (size_t)cs->prog_len * sizeof(*cs->prog);
 	if (fd < 0 || write(fd, cs->prog, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
@@ -525,8 +529,6 @@ int main(int argc, char **argv)
 	if (rc == SUPERVISE_NO_NAMESPACE) {
 		/* Nothing ran: the same backend, with its protections made
 		 * without a mount namespace. */
-		if (cs.filter)
-			seccomp_release(cs.filter);
 		plan_free(&pl);
 		cmd.no_mounts = true;
 		if (be->plan(&p, &cmd, &pl, &err) != 0)

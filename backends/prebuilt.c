@@ -64,10 +64,6 @@ const struct prebuilt_filter *prebuilt_find(unsigned flags, const struct policy 
 
 bool prebuilt_notifies(const struct prebuilt_filter *f)
 {
-	for (size_t i = 0; i < f->len; i++)
-		if (f->prog[i].code == (BPF_RET | BPF_K) &&
-		    (f->prog[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_USER_NOTIF)
-			return true;
-	return false;
+	return seccomp_program_notifies(f->prog, f->len);
 }
 #endif

@@ -19,9 +19,15 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <unistd.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "../common.h"
 #include "../process/notify.h"
+#include <stdlib.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -51,9 +57,9 @@ const size_t seccomp_kernel_deny_n = ARRAY_LEN(seccomp_kernel_deny);
  * a path around the filter: fchmodat2 (452), open_tree_attr (467),
  * setxattrat (463), removexattrat (466), file_setattr (469). */
 static const int new_deny[] = { 452, 463, 466, 467, 469 };
-/* Anything above the highest number we know is refused with ENOSYS. */
+/* Anything above the highest number we know is refused with ENOSYS (by
+ * the program's prefix, seccomp_program()). */
 #define SYSCALL_KNOWN_MAX 469
-#define SYSCALL_GUARD_MAX 600
 
 static const unsigned long ns_flags[] = {
 	CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
@@ -140,45 +146,21 @@ static int add_kernel(scmp_filter_ctx ctx, struct policy_error *err)
 		if (rc)
 			return fail(err, "new system calls", rc);
 	}
-	for (int nr = SYSCALL_KNOWN_MAX + 1; nr <= SYSCALL_GUARD_MAX; nr++) {
-		int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
-		if (rc)
-			return fail(err, "future system calls", rc);
-	}
 	if (add_namespaces(ctx, err) || add_personality(ctx, err))
 		return -1;
 	return 0;
 }
 
-static int deny_family(scmp_filter_ctx ctx, int sys, unsigned fam, struct policy_error *err)
-{
-	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), sys, 1,
-				  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fam));
-	return rc ? fail(err, "socket", rc) : 0;
-}
-
-/* No network: only AF_UNIX sockets can be created (named unix sockets are
- * then governed by SC_UNIX, abstract ones by the Landlock scope).  With
- * TCP ports in the policy, AF_INET/AF_INET6 stream sockets of plain TCP
- * are allowed too and Landlock decides the ports; UDP, raw, SCTP and
- * MPTCP stay refused because Landlock (ABI 4+) governs TCP only. */
+/* No network: only AF_UNIX sockets can be created (the family test is in
+ * the program's prefix, seccomp_program(); named unix sockets are then
+ * governed by SC_UNIX, abstract ones by the Landlock scope).  With TCP
+ * ports in the policy, AF_INET/AF_INET6 pass the prefix too, and here
+ * only plain TCP stream sockets are left to them: Landlock (ABI 4+)
+ * decides the ports and governs TCP only, so UDP, raw, SCTP and MPTCP
+ * stay refused. */
 static int add_net(scmp_filter_ctx ctx, const struct policy *p, struct policy_error *err)
 {
-	bool tcp = p->connect_tcp.n || p->bind_tcp.n;
-	int rc;
-	for (unsigned fam = 0; fam < 64; fam++) {
-		if (fam == AF_UNIX || (tcp && (fam == AF_INET || fam == AF_INET6)))
-			continue;
-		if (deny_family(ctx, SCMP_SYS(socket), fam, err) ||
-		    deny_family(ctx, SCMP_SYS(socketpair), fam, err))
-			return -1;
-	}
-	/* Family numbers beyond the table (or with high bits set) too. */
-	rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
-			      SCMP_A0(SCMP_CMP_GE, 64));
-	if (rc)
-		return fail(err, "socket", rc);
-	if (!tcp)
+	if (!(p->connect_tcp.n || p->bind_tcp.n))
 		return 0;
 	static const unsigned fams[] = { AF_INET, AF_INET6 };
 	static const unsigned bad_proto[] = { IPPROTO_SCTP, 262 /* MPTCP */, IPPROTO_UDP };
@@ -186,16 +168,16 @@ static int add_net(scmp_filter_ctx ctx, const struct policy *p, struct policy_er
 		for (unsigned type = 0; type < 16; type++) {
 			if (type == SOCK_STREAM)
 				continue;
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
-					      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fams[f]),
-					      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xfu, type));
+			int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
+						  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fams[f]),
+						  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xfu, type));
 			if (rc)
 				return fail(err, "socket", rc);
 		}
 		for (size_t i = 0; i < ARRAY_LEN(bad_proto); i++) {
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
-					      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fams[f]),
-					      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, bad_proto[i]));
+			int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
+						  SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fams[f]),
+						  SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, bad_proto[i]));
 			if (rc)
 				return fail(err, "socket", rc);
 		}
@@ -219,6 +201,10 @@ scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 	/* no_new_privs is set by clawshim itself before the load. */
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary tree of system call numbers: every call of the command
+	 * pays for the filter, and a linear chain grows with the deny list. */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc) {
 		fail(err, "attributes", rc);
 		goto out;
@@ -274,4 +260,137 @@ int seccomp_export_memfd(scmp_filter_ctx ctx)
 		return -1;
 	}
 	return fd;
+}
+
+#if defined(__x86_64__)
+#define ARCH_NATIVE AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define ARCH_NATIVE AUDIT_ARCH_AARCH64
+#endif
+
+/* Offset of the low 32 bits of argument 0 in struct seccomp_data. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ARG0_LO (offsetof(struct seccomp_data, args[0]))
+#else
+#define ARG0_LO (offsetof(struct seccomp_data, args[0]) + 4)
+#endif
+
+/* The prefix clawshim puts before libseccomp's program: what is one
+ * comparison in BPF but many rules in libseccomp.  For the native
+ * architecture: a system call number above the highest we know is
+ * refused with ENOSYS (a newer kernel's call cannot go around the deny
+ * list); with SC_NET, socket() and socketpair() of any family but AF_UNIX
+ * (and AF_INET/AF_INET6 where TCP ports are allowed) are refused with
+ * EACCES, comparing the low 32 bits as the kernel does.  Anything else,
+ * and every other architecture, falls through to libseccomp's program,
+ * which kills foreign architectures and x32. */
+static size_t prefix(struct sock_filter *f, unsigned flags, bool tcp)
+{
+	size_t n = 0;
+#ifdef ARCH_NATIVE
+	/* Jump targets are filled in below, once the length is known. */
+	size_t to_main[8], nmain = 0, to_fam = 0, to_fam2 = 0, to_enosys;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, arch));
+	to_main[nmain++] = n;
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_NATIVE, 0, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+	/* x32 numbers (bit 30) go to libseccomp's program, which kills. */
+	to_main[nmain++] = n;
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 0);
+	to_enosys = n;
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, SYSCALL_KNOWN_MAX, 0, 0);
+	if (flags & SC_NET) {
+		to_fam = n;
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 0);
+		to_fam2 = n;
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socketpair, 0, 0);
+		to_main[nmain++] = n;
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
+		size_t fam = n;
+		f[to_fam].jt = (unsigned char)(fam - to_fam - 1);
+		f[to_fam2].jt = (unsigned char)(fam - to_fam2 - 1);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO);
+		to_main[nmain++] = n;
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 0);
+		if (tcp) {
+			to_main[nmain++] = n;
+			f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 0, 0);
+			to_main[nmain++] = n;
+			f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 0);
+		}
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						      SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA));
+	}
+	size_t enosys = n;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
+	size_t main_start = n;
+	f[to_enosys].jt = (unsigned char)(enosys - to_enosys - 1);
+	if (!(flags & SC_NET))
+		to_main[nmain++] = to_enosys; /* its false branch */
+	for (size_t i = 0; i < nmain; i++) {
+		struct sock_filter *j = &f[to_main[i]];
+		unsigned char off = (unsigned char)(main_start - to_main[i] - 1);
+		if (BPF_OP(j->code) == BPF_JA)
+			j->k = off;
+		else if (BPF_OP(j->code) == BPF_JEQ && j->k == ARCH_NATIVE)
+			j->jf = off;        /* not native: libseccomp decides */
+		else if (BPF_OP(j->code) == BPF_JGE)
+			j->jt = off;        /* x32 */
+		else if (BPF_OP(j->code) == BPF_JGT)
+			j->jf = off;        /* a known number */
+		else
+			j->jt = off;        /* an allowed family */
+	}
+	/* Without SC_NET a known number falls straight into the program;
+	 * with it, on to the socket tests (the instruction after). */
+	if (flags & SC_NET)
+		f[to_enosys].jf = 0;
+#else
+	(void)f;
+	(void)flags;
+	(void)tcp;
+#endif
+	return n;
+}
+
+/* The program to load: clawshim's prefix, then libseccomp's BPF for ctx.
+ * malloc'd in *out; 0, or -1 and errno. */
+int seccomp_program(scmp_filter_ctx ctx, const struct policy *p, unsigned flags,
+		    struct sock_filter **out, size_t *len)
+{
+	int fd = seccomp_export_memfd(ctx);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	size_t body = (size_t)st.st_size / sizeof(struct sock_filter);
+	struct sock_filter *f = xcalloc(body + 32, sizeof(*f));
+	size_t n = prefix(f, flags, p->connect_tcp.n || p->bind_tcp.n);
+	ssize_t r = read(fd, f + n, (size_t)st.st_size);
+	close(fd);
+	if (r != st.st_size || n + body > BPF_MAXINSNS) {
+		free(f);
+		errno = r != st.st_size ? EIO : E2BIG;
+		return -1;
+	}
+	*out = f;
+	*len = n + body;
+	return 0;
+}
+
+/* Does the program ask the supervisor anywhere (SECCOMP_RET_USER_NOTIF)? */
+bool seccomp_program_notifies(const struct sock_filter *f, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (f[i].code == (BPF_RET | BPF_K) &&
+		    (f[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_USER_NOTIF)
+			return true;
+	return false;
 }

@@ -9,6 +9,8 @@
 #define CLAWSHIM_SECCOMP_H
 
 #include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "../policy/policy.h"
 
@@ -36,6 +38,13 @@ scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 /* The same filter as a container engine's seccomp profile (JSON, for
  * docker/podman --security-opt seccomp=FILE); malloc'd. */
 char *seccomp_json(const struct policy *p, unsigned flags);
+
+/* The program clawshim loads: its own prefix (unknown system call numbers,
+ * socket families) before libseccomp's BPF for ctx; malloc'd. 0 or -1. */
+struct sock_filter;
+int seccomp_program(scmp_filter_ctx ctx, const struct policy *p, unsigned flags,
+		    struct sock_filter **out, size_t *len);
+bool seccomp_program_notifies(const struct sock_filter *f, size_t len);
 
 /* Write the filter as BPF into a fresh memfd (libseccomp 2.5 has no
  * export to memory), for wrappers; -1 and errno on failure. */

@@ -243,11 +243,6 @@ int child_main(void *arg)
 		if (fd < 0)
 			die_errno("seccomp: cannot load the filter");
 		cs->notify_fd = cs->prog_notify ? (int)fd : -1;
-	} else if (cs->filter && (setup & SETUP_FILTER)) {
-		int rc = seccomp_load(cs->filter);
-		if (rc)
-			die("seccomp: cannot load the filter: %s", strerror(-rc));
-		cs->notify_fd = seccomp_notify_fd(cs->filter);
 	}
 	int first = 0;
 	for (char **c = cs->candidates; *c; c++) {

@@ -20,8 +20,8 @@ struct child_spec {
 	char **candidates;     /* absolute paths to try execve on, in order */
 	char **envp;           /* the command's environment */
 	const char *cwd;       /* the working directory, canonical */
-	scmp_filter_ctx filter;      /* built at run time by libseccomp, or */
-	const struct sock_filter *prog; /* a program compiled at build time */
+	const struct sock_filter *prog; /* the seccomp program: compiled at build
+	                                 * time, or built now (seccomp_program) */
 	unsigned short prog_len;
 	bool prog_notify;            /* it asks the supervisor (user notification) */
 	int watch_fd;          /* write end of the watcher's pipe */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <linux/filter.h>
 
 #include "../backends/prebuilt.h"
 #include "../backends/seccomp.h"
@@ -32,25 +33,18 @@ int main(void)
 			fprintf(stderr, "genfilters: %s\n", err.msg);
 			return 1;
 		}
-		int fd = seccomp_export_memfd(ctx);
-		if (fd < 0) {
-			perror("genfilters: export");
-			return 1;
-		}
-		unsigned char buf[65536];
-		ssize_t len = read(fd, buf, sizeof(buf));
-		if (len <= 0 || len % 8 || len == (ssize_t)sizeof(buf)) {
-			fprintf(stderr, "genfilters: unexpected BPF size %zd\n", len);
+		struct sock_filter *prog;
+		size_t len;
+		if (seccomp_program(ctx, &p, k->flags, &prog, &len) != 0) {
+			perror("genfilters: program");
 			return 1;
 		}
 		printf("static const struct sock_filter f%zu[] = {\n", i);
-		for (ssize_t off = 0; off < len; off += 8) {
-			struct { unsigned short code; unsigned char jt, jf; unsigned int k; } ins;
-			memcpy(&ins, buf + off, 8);
-			printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", ins.code, ins.jt, ins.jf, ins.k);
-		}
+		for (size_t j = 0; j < len; j++)
+			printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", prog[j].code, prog[j].jt,
+			       prog[j].jf, prog[j].k);
 		printf("};\n\n");
-		close(fd);
+		free(prog);
 		seccomp_release(ctx);
 		n++;
 	}
