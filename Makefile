@@ -54,8 +54,13 @@ all: clawshim clawshim-probe
 
 GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
 
-clawshim: shim.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_OBJ) $(GEN_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS)
+# clawshim opens libseccomp only when it needs it (backends/lazyseccomp.c):
+# the common path loads a program compiled at build time, so clawshim
+# links inih and libc; the build tools and unit tests link libseccomp.
+INIH_LIBS  := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
+
+clawshim: shim.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_OBJ) $(GEN_OBJ) backends/lazyseccomp.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(INIH_LIBS)
 
 # The probe --selftest runs inside each sandbox.  Static where the C
 # library allows, so it runs in a container image without one too (the

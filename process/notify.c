@@ -77,6 +77,19 @@
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
 #define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
 #endif
+/* The kernel's AUDIT_ARCH of this build (what libseccomp's
+ * seccomp_arch_native() answers, without loading libseccomp). */
+#include <linux/audit.h>
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define NATIVE_ARCH AUDIT_ARCH_I386
+#else
+#define NATIVE_ARCH seccomp_arch_native()
+#endif
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
@@ -1338,7 +1351,7 @@ static int64_t dispatch(struct target *t, const struct seccomp_notif *n,
 	int nr = n->data.nr;
 
 	/* Only the native ABI: compat pointers and structures differ. */
-	if (n->data.arch != seccomp_arch_native()) {
+	if (n->data.arch != NATIVE_ARCH) {
 		warn("seccomp notify: syscall %d of a non-native ABI refused", nr);
 		return -EPERM;
 	}
