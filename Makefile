@@ -104,7 +104,7 @@ check-run: clawshim clawsh clawshim-probe $(UNIT_TESTS) $(HELPERS)
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -Wwarning man/clawshim.1 man/clawshim.ini.5 && echo "mandoc -Tlint: clean"; \
 	fi
-	CMOCKA_MESSAGE_OUTPUT=TAP prove -f -e '' $(UNIT_TESTS) tests/*.t
+	sh tests/run.sh $(UNIT_TESTS) tests/*.t
 
 clawsh: clawshim
 	ln -sf clawshim clawsh
