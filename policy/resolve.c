@@ -148,32 +148,78 @@ static char *absolute(char *path, const char *base)
  * path whose parent was the last one resolved (the policy lists many
  * siblings: /dev/null, /dev/zero, ...) and whose last component is not a
  * symlink costs one lstat() instead of a readlink() per component. */
+/* Directories resolved lately, missing ones too: a policy lists many
+ * siblings (/dev/null, /dev/zero; ~/.ssh, ~/.aws; .git/hooks, .git/config). */
+#define DIR_CACHE 8
+static struct dir_entry {
+	char *dir, *canon; /* canon NULL: missing, with err */
+	int err;
+} dir_cache[DIR_CACHE];
+static unsigned dir_next;
+
+/* realpath() of a directory, through the cache; a malloc'd string, or
+ * NULL with errno. */
+static char *canonical_dir(const char *dir)
+{
+	for (unsigned i = 0; i < DIR_CACHE; i++) {
+		struct dir_entry *e = &dir_cache[i];
+		if (e->dir && strcmp(e->dir, dir) == 0) {
+			if (e->canon)
+				return xstrdup(e->canon);
+			errno = e->err;
+			return NULL;
+		}
+	}
+	char *canon = realpath(dir, NULL);
+	struct dir_entry *e = &dir_cache[dir_next++ % DIR_CACHE];
+	free(e->dir);
+	free(e->canon);
+	e->dir = xstrdup(dir);
+	e->canon = canon ? xstrdup(canon) : NULL;
+	e->err = errno;
+	return canon;
+}
+
+/* Forget the cache: the filesystem may have changed since. */
+static void dir_cache_clear(void)
+{
+	for (unsigned i = 0; i < DIR_CACHE; i++) {
+		free(dir_cache[i].dir);
+		free(dir_cache[i].canon);
+		dir_cache[i] = (struct dir_entry){ 0 };
+	}
+}
+
+/* realpath(3), with a shortcut for the common case: a clean absolute
+ * path whose parent directory was resolved lately and whose last
+ * component is not a symlink costs one lstat() instead of a readlink()
+ * per component. */
 static char *canonical(const char *path)
 {
-	static char parent[PATH_MAX], parent_canon[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	if (path[0] != '/' || !slash || !slash[1] || strstr(path, "//") ||
 	    strstr(path, "/./") || strstr(path, "/../") || strcmp(slash, "/.") == 0 ||
-	    strcmp(slash, "/..") == 0 || (size_t)(slash - path) >= sizeof(parent))
+	    strcmp(slash, "/..") == 0 || (size_t)(slash - path) >= PATH_MAX)
 		return realpath(path, NULL);
-	size_t plen = (size_t)(slash - path);
-	if (plen == 0)
-		plen = 1; /* the parent of /x is / */
-	if (strlen(parent) != plen || strncmp(parent, path, plen) != 0) {
-		char p[PATH_MAX];
-		memcpy(p, path, plen);
-		p[plen] = '\0';
-		parent[0] = '\0'; /* realpath() may leave a partial result */
-		if (!realpath(p, parent_canon))
-			return NULL;
-		memcpy(parent, p, plen + 1);
-	}
-	struct stat st;
-	if (lstat(path, &st) != 0)
+	char dir[PATH_MAX];
+	size_t plen = slash == path ? 1 : (size_t)(slash - path);
+	memcpy(dir, path, plen);
+	dir[plen] = '\0';
+	char *pc = canonical_dir(dir);
+	if (!pc)
 		return NULL;
-	if (S_ISLNK(st.st_mode))
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		free(pc);
+		return NULL;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		free(pc);
 		return realpath(path, NULL);
-	return xasprintf("%s/%s", strcmp(parent_canon, "/") ? parent_canon : "", slash + 1);
+	}
+	char *r = xasprintf("%s/%s", strcmp(pc, "/") ? pc : "", slash + 1);
+	free(pc);
+	return r;
 }
 
 /* Resolve one item (or scalar) to *out: canonical path, or NULL when
@@ -200,11 +246,11 @@ static int resolve_one(const char *raw, bool optional, const struct origin *from
 			if (absent && slash && slash[1] && strcmp(slash + 1, "..") != 0 &&
 			    strcmp(slash + 1, ".") != 0) {
 				*slash = '\0';
-				char *parent = realpath(*path ? path : "/", NULL);
-				if (parent) {
-					*absent = xasprintf("%s/%s", strcmp(parent, "/") ? parent : "",
+				char *dir = canonical_dir(*path ? path : "/");
+				if (dir) {
+					*absent = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "",
 							    slash + 1);
-					free(parent);
+					free(dir);
 				}
 			}
 			free(path);
@@ -299,6 +345,7 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err)
 		&p->read_write, &p->read_only, &p->deny, &p->deny_write,
 		&p->no_exec, &p->unix_sockets,
 	};
+	dir_cache_clear();
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++) {
 		struct pol_list *l = lists[i];
 		for (size_t j = 0; j < l->n; j++) {
@@ -311,6 +358,7 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err)
 				return -1;
 		}
 	}
+	dir_cache_clear();
 	if (resolve_shell(p, err) < 0)
 		return -1;
 	p->resolved = true;

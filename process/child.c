@@ -56,7 +56,8 @@ int limits_check(struct policy *p, struct policy_error *err)
 	for (int i = 0; i < LIMIT_COUNT; i++) {
 		const struct pol_num *l = &p->limit[i];
 		struct rlimit rl;
-		if (!l->set || !l->from.layer || getrlimit(limit_resource[i], &rl) != 0)
+		/* unlimited: clawshim sets nothing, the inherited limit stays. */
+		if (!l->set || l->val == LIMIT_UNLIMITED || !l->from.layer || getrlimit(limit_resource[i], &rl) != 0)
 			continue;
 		rlim_t want = l->val == LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)l->val;
 		if (rl.rlim_max != RLIM_INFINITY && (want == RLIM_INFINITY || want > rl.rlim_max)) {
@@ -88,7 +89,7 @@ static void apply_limits(const struct policy *p, bool core_only)
 		die_errno("setrlimit(RLIMIT_CORE)");
 	for (int i = 0; i < LIMIT_COUNT && !core_only; i++) {
 		const struct pol_num *l = &p->limit[i];
-		if (!l->set)
+		if (!l->set || l->val == LIMIT_UNLIMITED)
 			continue;
 		rlim_t v = l->val == LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)l->val;
 		struct rlimit rl = { v, v };
