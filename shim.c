@@ -378,6 +378,15 @@ static void require_found(struct strv *cand, const char *name)
 static void set_filter(struct child_spec *cs, const struct policy *p, const struct plan *pl)
 {
 	struct policy_error err = { { 0 }, { 0 } };
+	/* Nothing loads a BPF program: a setuid wrapper's plan without one,
+	 * or an engine that takes the filter as JSON. */
+	bool in_process = !pl->setup || (pl->setup & SETUP_FILTER);
+	bool handed = false;
+	for (size_t i = 0; i < pl->wrapper.n; i++)
+		handed |= strstr(pl->wrapper.v[i], SECCOMP_FD_ARG) != NULL;
+	cs->prog = NULL;
+	if ((!in_process && !handed) || (!in_process && pl->filter_json) || !pl->seccomp)
+		return;
 	const struct prebuilt_filter *pf = prebuilt_find(pl->seccomp, p);
 	if (pf) {
 		cs->prog = pf->prog;

@@ -95,6 +95,7 @@ char *seccomp_json(const struct policy *p, unsigned flags)
 			one(&j, "socketpair", EACCES, 0, "SCMP_CMP_MASKED_EQ", 0xffffffffULL, fam);
 		}
 		one(&j, "socket", EACCES, 0, "SCMP_CMP_GE", 64, 0);
+		one(&j, "socketpair", EACCES, 0, "SCMP_CMP_GE", 64, 0);
 	}
 	if (flags & SC_POLICY)
 		for (size_t i = 0; i < p->seccomp_deny.n; i++)
