@@ -92,6 +92,14 @@ static int ll_probe(char *why, size_t whylen)
 	return -1;
 }
 
+/* A string that lives as long as the process (plan lines point to it). */
+static const char *keep_str(char *s)
+{
+	static struct strv kept;
+	strv_push(&kept, s);
+	return s;
+}
+
 /* Protections inside granted trees go to a private mount namespace where
  * the host allows one: Landlock then grants whole trees, and nothing is
  * expanded entry by entry (which would also take away the rights to
@@ -127,6 +135,20 @@ static int ll_plan(const struct policy *p, const struct command *cmd, struct pla
 			continue;
 		dw[view.deny_write.n++] = p->deny_write.v[i];
 	}
+	/* A denied path this user may not read anyway, nor chmod, needs no
+	 * rule of ours (and no expansion of the tree around it). */
+	struct pol_item *dn = xcalloc(p->deny.n + 1, sizeof(*dn));
+	view.deny.v = dn;
+	view.deny.n = 0;
+	for (size_t i = 0; i < p->deny.n; i++) {
+		const char *path = p->deny.v[i].path;
+		if (path && dac_denies(path))
+			plan_add(out, keep_str(xasprintf("no access to %s", path)),
+				 "file permissions: not readable by this user, who does not own it",
+				 NULL, true);
+		else
+			dn[view.deny.n++] = p->deny.v[i];
+	}
 	if (mp) {
 		view.deny.n = view.deny_write.n = view.no_exec.n = view.files.n = 0;
 		for (size_t i = 0; i < mp->n; i++)
@@ -134,6 +156,7 @@ static int ll_plan(const struct policy *p, const struct command *cmd, struct pla
 	}
 	int rc = landlock_plan_build(&view, abi, out, err);
 	free(dw);
+	free(dn);
 	if (rc < 0) {
 		if (mp) {
 			mount_plan_free(mp);

@@ -85,6 +85,18 @@ static void add(struct mount_plan *mp, enum mstep_op op, const char *path,
 	mp->v[mp->n++] = (struct mstep){ op, xstrdup(path), dir, from };
 }
 
+/* Does the kernel's own permission check already keep this user out of
+ * `path` for good?  Not root, not the owner (who could chmod it), and no
+ * read access by mode or group: /etc/shadow for an ordinary user.  Then
+ * hiding it needs no mount namespace (and none is made just for it). */
+bool dac_denies(const char *path)
+{
+	struct stat st;
+	if (geteuid() == 0 || lstat(path, &st) != 0 || st.st_uid == geteuid())
+		return false;
+	return access(path, R_OK) != 0 && errno == EACCES;
+}
+
 /* Anchor every directory strictly between `root` and `path`, so the
  * protected path cannot be renamed away or its parents replaced. */
 static void anchor_between(struct mount_plan *mp, const char *root, const char *path,
@@ -119,7 +131,7 @@ void mountns_plan(const struct policy *p, struct mount_plan *mp)
 
 	for (size_t i = 0; i < p->deny.n; i++) {
 		const struct pol_item *it = &p->deny.v[i];
-		if (!it->path || !outer_root(g3, 3, it->path))
+		if (!it->path || !outer_root(g3, 3, it->path) || dac_denies(it->path))
 			continue;
 		/* Pin the directories above it too: renamed, a parent would
 		 * carry the secret to a name the next run does not deny. */

@@ -52,6 +52,10 @@ void mount_plan_free(struct mount_plan *mp);
  * seccomp filter can still refuse; the spawn then reports EPERM. */
 bool mountns_possible(void);
 
+/* Does the kernel's own permission check keep this user out of `path`
+ * for good (not root, not its owner, no read access)? */
+bool dac_denies(const char *path);
+
 /* How a step is made, for --explain. */
 const char *mstep_how(enum mstep_op op);
 
