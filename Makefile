@@ -40,7 +40,7 @@ BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c backends/sec
               backends/path.c
 PROCESS_SRC = process/supervise.c process/child.c process/env.c process/cgroup.c \
               process/mountns.c \
-              process/notify.c
+              process/notify.c process/notify_serve.c process/notify_ops.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
 CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 CORE_OBJ    = $(CORE_SRC:.c=.o)
@@ -91,7 +91,7 @@ tests/helpers/%: tests/helpers/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
 # The notification supervisor end to end, outside clawshim.
-tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o util.o
+tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o process/notify_serve.o process/notify_ops.o util.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
 
 # check and demo first make sure the build and test dependencies are here
