@@ -128,6 +128,12 @@ t_hard_limit() {
 	run_in "$W" prlimit --data=1073741824:1073741824 $CS -- true
 	is 0 "$RC" "$WHO: a caller's hard data limit below the built-in max_memory: still runs"
 	[ "$RC" = 0 ] || diag "stderr: $ERR"
+
+	# unlimited: clawshim sets no limit, the inherited one stays (it
+	# cannot raise a hard limit, and must not refuse to run for it).
+	P=$(policy nofileunl process 'max_open_files = unlimited')
+	run_in "$W" prlimit --nofile=100:100 $CS --policy "$P" -- sh -c 'ulimit -n'
+	is "0:100" "$RC:$OUT" "$WHO: max_open_files = unlimited keeps the inherited limit (100)"
 }
 
 t_nproc() {
