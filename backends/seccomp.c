@@ -262,10 +262,16 @@ int seccomp_export_memfd(scmp_filter_ctx ctx)
 	return fd;
 }
 
+/* The prefix's socket test relies on socket() and socketpair() being
+ * system calls of their own (not socketcall()), as on these. */
 #if defined(__x86_64__)
 #define ARCH_NATIVE AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define ARCH_NATIVE AUDIT_ARCH_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+#define ARCH_NATIVE AUDIT_ARCH_RISCV64
+#elif defined(__linux__)
+#error "seccomp.c: this architecture is not supported yet (see prefix())"
 #endif
 
 /* Offset of the low 32 bits of argument 0 in struct seccomp_data. */
