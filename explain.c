@@ -106,6 +106,11 @@ int explain(const struct policy *p, const struct backend *be, const struct plan 
 			printf("%s", i ? "," : "");
 			json_str(stdout, av[i]);
 		}
+		printf("],\"wrapper_args\":[");
+		for (size_t i = 0; i < pl->wrapper_args.n; i++) {
+			printf("%s", i ? "," : "");
+			json_str(stdout, pl->wrapper_args.v[i]);
+		}
 		printf("],\"policy\":");
 		json_str(stdout, pol);
 		printf("}\n");
@@ -122,6 +127,10 @@ int explain(const struct policy *p, const struct backend *be, const struct plan 
 		}
 		printf("\ncommand line:\n  ");
 		shell_words(stdout, pl->wrapper.n ? pl->wrapper.v : argv);
+		if (pl->wrapper_args.n) {
+			printf("options it reads from the " ARGS_FD_ARG " descriptor:\n  ");
+			shell_words(stdout, pl->wrapper_args.v);
+		}
 		printf("\neffective policy:\n%s", pol);
 	}
 	free(pol);

@@ -384,6 +384,8 @@ static void set_filter(struct child_spec *cs, const struct policy *p, const stru
 	bool handed = false;
 	for (size_t i = 0; i < pl->wrapper.n; i++)
 		handed |= strstr(pl->wrapper.v[i], SECCOMP_FD_ARG) != NULL;
+	for (size_t i = 0; i < pl->wrapper_args.n; i++)
+		handed |= strstr(pl->wrapper_args.v[i], SECCOMP_FD_ARG) != NULL;
 	cs->prog = NULL;
 	if ((!in_process && !handed) || (!in_process && pl->filter_json) || !pl->seccomp)
 		return;
@@ -410,6 +412,10 @@ static void set_filter(struct child_spec *cs, const struct policy *p, const stru
 /* Clawshim's filter in a memfd, for a wrapper: BPF, or an engine's JSON. */
 static int export_filter(const struct child_spec *cs)
 {
+	if (!cs->prog && !cs->plan->filter_json) {
+		errno = EINVAL; /* never hand a wrapper an empty filter */
+		return -1;
+	}
 	if (cs->plan->filter_json) {
 		char *text = seccomp_json(cs->p, cs->plan->seccomp);
 		int fd = memfd_create("clawshim-seccomp.json", MFD_CLOEXEC);
@@ -425,20 +431,44 @@ static int export_filter(const struct child_spec *cs)
 	return fd;
 }
 
-/* A re-exec backend: exec its wrapper (absolute path, found by probe),
- * handing it clawshim's filter on a descriptor where it asks for one. */
-static void use_wrapper(struct child_spec *cs, struct plan *pl)
+/* Replace SECCOMP_FD_ARG in each argument of `v` by the descriptor of
+ * clawshim's filter, exported on first use. */
+static void put_filter_fd(struct child_spec *cs, struct strv *v)
 {
-	for (size_t i = 0; i < pl->wrapper.n; i++) {
-		char *at = strstr(pl->wrapper.v[i], SECCOMP_FD_ARG);
+	for (size_t i = 0; i < v->n; i++) {
+		char *at = strstr(v->v[i], SECCOMP_FD_ARG);
 		if (!at)
 			continue;
 		if (cs->keep_fd < 0 && (cs->keep_fd = export_filter(cs)) < 0)
 			die_errno("cannot export the seccomp filter");
-		char *arg = xasprintf("%.*s%d%s", (int)(at - pl->wrapper.v[i]), pl->wrapper.v[i],
+		char *arg = xasprintf("%.*s%d%s", (int)(at - v->v[i]), v->v[i],
 				      cs->keep_fd, at + strlen(SECCOMP_FD_ARG));
+		free(v->v[i]);
+		v->v[i] = arg;
+	}
+}
+
+/* A re-exec backend: exec its wrapper (absolute path, found by probe),
+ * handing it clawshim's filter on a descriptor where it asks for one,
+ * and its long option lists on another (bwrap --args). */
+static void use_wrapper(struct child_spec *cs, struct plan *pl)
+{
+	put_filter_fd(cs, &pl->wrapper);
+	put_filter_fd(cs, &pl->wrapper_args);
+	for (size_t i = 0; i < pl->wrapper.n; i++) {
+		if (strcmp(pl->wrapper.v[i], ARGS_FD_ARG) != 0)
+			continue;
+		int fd = memfd_create("clawshim-args", MFD_CLOEXEC);
+		for (size_t j = 0; fd >= 0 && j < pl->wrapper_args.n; j++) {
+			size_t n = strlen(pl->wrapper_args.v[j]) + 1; /* NUL-separated */
+			if (write(fd, pl->wrapper_args.v[j], n) != (ssize_t)n)
+				die_errno("cannot write the wrapper's options");
+		}
+		if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0)
+			die_errno("cannot hand the wrapper its options");
+		cs->keep_fd2 = fd;
 		free(pl->wrapper.v[i]);
-		pl->wrapper.v[i] = arg;
+		pl->wrapper.v[i] = xasprintf("%d", fd);
 	}
 	cs->argv = pl->wrapper.v;
 	cs->candidates = xcalloc(2, sizeof(char *));
@@ -528,7 +558,7 @@ int main(int argc, char **argv)
 		require_found(&cand, cmd.argv[0]);
 	struct child_spec cs = {
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
-		.envp = env.v, .cwd = cwd, .pids_cgroup_fd = -1, .keep_fd = -1,
+		.envp = env.v, .cwd = cwd, .pids_cgroup_fd = -1, .keep_fd = -1, .keep_fd2 = -1,
 	};
 	set_filter(&cs, &p, &pl);
 	if (pl.wrapper.n)

@@ -78,6 +78,7 @@ void plan_add(struct plan *pl, const char *what, const char *how,
 void plan_free(struct plan *pl)
 {
 	strv_free(&pl->wrapper);
+	strv_free(&pl->wrapper_args);
 	strv_free(&pl->cleanup);
 	free(pl->g);
 	if (pl->priv_free)

@@ -54,11 +54,16 @@ enum {
  * --security-opt=seccomp=/proc/self/fd/N). */
 #define SECCOMP_FD_ARG "@SECCOMP_FD@"
 
+/* In a wrapper argv, replaced by the number of a descriptor holding
+ * plan.wrapper_args NUL-separated (bwrap --args FD, for long lists). */
+#define ARGS_FD_ARG "@ARGS_FD@"
+
 /* The result of plan(): everything apply() or a wrapper needs. */
 struct plan {
 	enum backend_id id;
 	struct strv wrapper;         /* re-exec backends: the wrapper argv,
 	                              * [0] an absolute path found by probe */
+	struct strv wrapper_args;    /* options the wrapper reads from ARGS_FD_ARG */
 	struct strv cleanup;         /* run after the command or its
 	                              * supervisor ends (docker rm -f NAME) */
 	unsigned setup;              /* SETUP_* (0 means SETUP_ALL) */

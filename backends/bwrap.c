@@ -36,10 +36,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Beyond this the wrapper's own options are refused rather than passed
- * with --args (a policy that large is a mistake, not a use). */
-#define MAX_OPTIONS 1000
-#define MAX_OPTION_BYTES (100 * 1024)
+/* Beyond this many options (or bytes) they go to bwrap on a descriptor
+ * (--args FD), so no command line limit is reached; beyond the maximum
+ * the policy is refused (that large is a mistake, not a use). */
+#define ARGS_OPTIONS 500
+#define ARGS_BYTES (64 * 1024)
+#define MAX_OPTIONS 200000
+#define MAX_OPTION_BYTES (16 * 1024 * 1024)
 
 /* ---- probe ---- */
 
@@ -759,6 +762,14 @@ static int bwrap_plan(const struct policy *p, const struct command *cmd, struct 
 		free(b.ops);
 		priv_free(pv);
 		return -1;
+	}
+	if (v->n > ARGS_OPTIONS || bytes > ARGS_BYTES) {
+		/* Everything but the program goes to --args FD, in order. */
+		for (size_t i = 1; i < v->n; i++)
+			strv_push(&out->wrapper_args, v->v[i]);
+		v->n = 1;
+		v->v[1] = NULL;
+		push2(v, "--args", ARGS_FD_ARG);
 	}
 	strv_push(v, xstrdup("--"));
 	for (char **a = cmd->argv; a && *a; a++) {

@@ -230,6 +230,8 @@ int child_main(void *arg)
 	/* The filter handed to a wrapper stays open across exec. */
 	if (cs->keep_fd >= 0 && fcntl(cs->keep_fd, F_SETFD, 0) != 0)
 		die_errno("cannot hand the seccomp filter to the wrapper");
+	if (cs->keep_fd2 >= 0 && fcntl(cs->keep_fd2, F_SETFD, 0) != 0)
+		die_errno("cannot hand its options to the wrapper");
 
 	sigset_t none;
 	sigemptyset(&none);

@@ -27,6 +27,7 @@ struct child_spec {
 	int watch_fd;          /* write end of the watcher's pipe */
 	int pids_cgroup_fd;    /* cgroup.procs to join, or -1 */
 	int keep_fd;           /* left open across exec (a wrapper's filter), or -1 */
+	int keep_fd2;          /* the same, for a wrapper's --args, or -1 */
 	pid_t supervisor;
 	uid_t uid;             /* the caller's ids, for a user namespace's maps */
 	gid_t gid;

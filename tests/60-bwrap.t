@@ -379,7 +379,28 @@ t_explain() {
 		"$WHO: ... the named-socket guarantee and its mechanism"
 }
 
+# A policy of many paths: bwrap's options go on a descriptor (--args FD)
+# instead of the command line, and every grant still holds.
+# Outside every grant (/tmp is writable: binds under it add nothing).
+MANY=$(mktemp -d /var/lib/clawshim-t60-many.XXXXXX 2>/dev/null || mktemp -d "$TOP/tests/tmp-many.XXXXXX")
+chmod 755 "$MANY"
+i=0
+while [ $i -lt 600 ]; do mkdir "$MANY/d$i"; i=$((i + 1)); done
+chmod -R 755 "$MANY"
+MANYPOL=$( { printf '[clawshim]\nversion = 1\n[filesystem]\n'
+	i=0; while [ $i -lt 600 ]; do echo "read_only = $MANY/d$i"; i=$((i + 1)); done; } |
+	mkpolicy "$SCRATCH/many.ini")
+t_many() {
+	W=$(newdir many)
+	run_in "$W" $CLAWSHIM --explain --backend bwrap --policy "$MANYPOL" -- true
+	has_line "$OUT" "  $BWRAP --args @ARGS_FD@ -- true" "$WHO: 600 paths: bwrap reads its options from a descriptor"
+	run_in "$W" $CS --policy "$MANYPOL" -- sh -c "ls $MANY | wc -l; $TRY write $MANY/d599/x; $TRY keyctl"
+	is "1:600 EROFS EPERM" "$RC:$(echo $OUT)" "$WHO: 600 paths: all bound read-only, and the filter still loaded"
+	[ ! -e "$MANY/d599/x" ]; ok $? "$WHO: 600 paths: nothing written"
+}
+
 for_each_user t_secrets
+for_each_user t_many
 for_each_user t_writes_outside
 for_each_user t_git
 for_each_user t_network
@@ -388,4 +409,5 @@ for_each_user t_tty
 for_each_user t_work
 for_each_user t_die
 for_each_user t_explain
+rm -rf "$MANY"
 done_testing
