@@ -281,6 +281,13 @@ static const struct backend *choose_backend(const struct policy *p, const struct
 	struct policy_error err = { { 0 }, { 0 } };
 	char why[512];
 	enum backend_id id = (enum backend_id)p->backend.val;
+	if (p->fallback.set && p->fallback.val != BACKEND_PATH) {
+		char o[300];
+		warn("%s: fallback = %s: only path may be a fallback",
+		     origin_str(&p->fallback.from, o, sizeof(o)), backend_name((enum backend_id)p->fallback.val));
+		hint("name the backend with backend = instead");
+		exit(EXIT_SETUP);
+	}
 	if (id != BACKEND_AUTO) {
 		const struct backend *be = backend_get(id);
 		if (be->probe(why, sizeof(why)) != 0) {
@@ -307,6 +314,20 @@ static const struct backend *choose_backend(const struct policy *p, const struct
 		}
 		strv_pushf(&reasons, "%s: %s", be->name, err.msg);
 		plan_free(pl);
+	}
+	/* fallback = path: the policy accepts an application-layer check
+	 * where no kernel-enforced backend can run; said on every run. */
+	if (p->fallback.set && p->fallback.val == BACKEND_PATH) {
+		const struct backend *be = backend_get(BACKEND_PATH);
+		if (be->probe(why, sizeof(why)) == 0 && be->plan(p, cmd, pl, &err) == 0) {
+			warn("auto: no kernel-enforced backend can run here; falling back to path "
+			     "(fallback = path): nothing but argument checks protects this command");
+			for (size_t i = 0; i < reasons.n; i++)
+				warn("  %s", reasons.v[i]);
+			strv_free(&reasons);
+			return be;
+		}
+		strv_pushf(&reasons, "path: %s", err.msg);
 	}
 	warn("no backend can enforce this policy here:");
 	for (size_t i = 0; i < reasons.n; i++)

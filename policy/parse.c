@@ -28,6 +28,7 @@
 const struct keydef policy_keys[] = {
 	{ "clawshim", "version", K_VERSION, KT_COMPARE, OFF(version) },
 	{ "sandbox", "backend", K_BACKEND, KT_NEVER, OFF(backend) },
+	{ "sandbox", "fallback", K_BACKEND, KT_NEVER, OFF(fallback) },
 	{ "sandbox", "best_effort", K_BOOL, KT_COMPARE, OFF(best_effort) },
 	{ "sandbox", "timeout", K_SECONDS, KT_COMPARE, OFF(timeout) },
 	{ "sandbox", "kill_after", K_POSINT, KT_COMPARE, OFF(kill_after) },

@@ -88,6 +88,7 @@ struct policy {
 	struct pol_num version;
 	/* [sandbox] */
 	struct pol_num backend;      /* enum backend_id */
+	struct pol_num fallback;     /* BACKEND_PATH: what auto may fall back to */
 	struct pol_bool best_effort;
 	struct pol_num timeout;      /* seconds; 0 = none */
 	struct pol_num kill_after;   /* seconds between TERM and KILL */

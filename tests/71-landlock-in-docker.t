@@ -44,6 +44,22 @@ for who in "root --pids-limit=200" "nobody --user=65534:65534"; do
 	[ -n "$ERR" ] && diag "$1 stderr: $(echo "$ERR" | tr '\n' '|')"
 done
 
+# No kernel-enforced backend at all (a container whose profile refuses
+# Landlock): auto refuses, unless the policy allows fallback = path,
+# which then says on every run that nothing kernel-enforced protects it.
+NOLL=$SCRATCH/no-landlock.json
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [%s, %s]}\n' \
+	'{"names": ["landlock_create_ruleset"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}' \
+	'{"names": ["unshare"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}' >"$NOLL"
+FB="printf '[clawshim]\\nversion = 1\\n[sandbox]\\nfallback = path\\n[process]\\nmax_processes = unlimited\\n' >/tmp/fb.ini && chmod 644 /tmp/fb.ini"
+in_docker "--user=65534:65534 --security-opt seccomp=$NOLL" "cd /tmp && $CLAWSHIM -- true; echo rc=\$?"
+like "$OUT" "rc=125" "no Landlock in the container: auto refuses (exit 125)"
+like "$ERR" "*landlock: Landlock is not built into this kernel*" "... and says why for landlock"
+in_docker "--user=65534:65534 --security-opt seccomp=$NOLL" "$FB && mkdir -p /tmp/h/.ssh && echo SECRET >/tmp/h/.ssh/id_rsa && cd /tmp && HOME=/tmp/h $CLAWSHIM --policy /tmp/fb.ini -- echo ran; echo rc=\$?; HOME=/tmp/h $CLAWSHIM --policy /tmp/fb.ini -- cat /tmp/h/.ssh/id_rsa; echo rc=\$?"
+like "$OUT" "ran*rc=0*rc=125*" "fallback = path: the command runs under path, a denied argument is refused"
+like "$ERR" "*falling back to path (fallback = path): nothing but argument checks protects this command*" \
+	"fallback = path: said on the run"
+
 # Root without a process limit of the container's: refused, said why.
 in_docker "" "cd /tmp && $CLAWSHIM -- true; echo rc=\$?"
 like "$OUT" "rc=125" "root in docker without --pids-limit: refused (exit 125)"
