@@ -20,36 +20,12 @@ chmod 755 "$OUTSIDE"
 LISTENERS=""
 trap 'for _p in $LISTENERS; do kill "$_p" 2>/dev/null; done; rm -rf "$SCRATCH" "$OUTSIDE"' EXIT
 
-# one_of VALUE "A B ..." DESCRIPTION: VALUE is one of the words.
-diagm() { printf '%s\n' "$*" | sed 's/^/# /'; }   # diag, every line
-one_of() {
-	for _v in $2; do
-		if [ "$1" = "$_v" ]; then ok 0 "$3"; return; fi
-	done
-	ok 1 "$3"; diag "expected one of: $2"; diag "got: $1"
-	[ -z "$ERR" ] || printf '%s\n' "$ERR" | sed 's/^/# stderr: /'
-}
-
-# lacks TEXT NEEDLE DESCRIPTION: TEXT does not contain NEEDLE.
-lacks() {
-	case "$1" in
-	*"$2"*) ok 1 "$3"; diag "leaked: $2" ;;
-	*) ok 0 "$3" ;;
-	esac
-}
-
 # sb CMD...: run CMD in the sandbox from the workspace $W, with $ENVPRE
 # (e.g. "env HOME=...") in front of clawshim.
 ENVPRE=""
 sb() { run_in "$W" $ENVPRE $CS -- "$@"; }
 # t OP ARGS...: the try helper in the sandbox.
 t() { sb "$TRY" "$@"; }
-
-# as_user CMD...: run CMD outside the sandbox as the test user.
-as_user() { $AS "$@"; }
-
-# fstate FILE: content, mode, owner and mtime, to show a file unchanged.
-fstate() { printf '%s|' "$(cat "$1" 2>&1)"; stat -c '%a %u:%g %y %h' "$1" 2>&1; }
 
 # A home outside /tmp for the test user, with a secret and a plain file.
 realhome() {

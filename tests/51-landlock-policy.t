@@ -17,21 +17,6 @@ chmod 755 "$OUTSIDE"
 LISTENERS=""
 trap 'for _p in $LISTENERS; do kill "$_p" 2>/dev/null; done; rm -rf "$SCRATCH" "$OUTSIDE"' EXIT
 
-diagm() { printf '%s\n' "$*" | sed 's/^/# /'; }   # diag, every line
-one_of() {        # one_of VALUE "A B ..." DESCRIPTION
-	for _v in $2; do
-		if [ "$1" = "$_v" ]; then ok 0 "$3"; return; fi
-	done
-	ok 1 "$3"; diag "expected one of: $2"; diag "got: $1"
-	[ -z "$ERR" ] || printf '%s\n' "$ERR" | sed 's/^/# stderr: /'
-}
-lacks() {         # lacks TEXT NEEDLE DESCRIPTION
-	case "$1" in
-	*"$2"*) ok 1 "$3"; diag "leaked: $2" ;;
-	*) ok 0 "$3" ;;
-	esac
-}
-fstate() { printf '%s|' "$(cat "$1" 2>&1)"; stat -c '%a %u:%g %y' "$1" 2>&1; }
 flat() { printf '%s' "$1" | tr '\n' ' '; }   # one line, for is
 own() { [ "$WHO" = root ] || chown -R 65534:65534 "$@"; }
 

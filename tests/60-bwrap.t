@@ -26,26 +26,9 @@ chmod 755 "$OUTSIDE"
 LISTENERS=""
 trap 'for _p in $LISTENERS; do kill "$_p" 2>/dev/null; done; rm -rf "$SCRATCH" "$OUTSIDE"' EXIT
 
-one_of() {
-	for _v in $2; do
-		if [ "$1" = "$_v" ]; then ok 0 "$3"; return; fi
-	done
-	ok 1 "$3"; diag "expected one of: $2"; diag "got: $1"
-	[ -z "$ERR" ] || printf '%s\n' "$ERR" | sed 's/^/# stderr: /'
-}
-
-lacks() {
-	case "$1" in
-	*"$2"*) ok 1 "$3"; diag "leaked: $2" ;;
-	*) ok 0 "$3" ;;
-	esac
-}
-
 ENVPRE=""
 sb() { run_in "$W" $ENVPRE $CS -- "$@"; }
 t() { sb "$TRY" "$@"; }
-as_user() { $AS "$@"; }
-fstate() { printf '%s|' "$(cat "$1" 2>&1)"; stat -c '%a %u:%g %y %h' "$1" 2>&1; }
 
 # Can this user run bwrap at all here?  (Checked once per user.)
 usable() {

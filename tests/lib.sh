@@ -174,3 +174,29 @@ reap() {
 	for _p in $(pids_of "$1"); do kill -9 "$_p" 2>/dev/null; done
 	gone_within "$1" 20 || diag "could not reap: $1"
 }
+
+# diagm TEXT: diag, every line of TEXT.
+diagm() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# one_of VALUE "A B ..." DESCRIPTION: VALUE is one of the words.
+one_of() {
+	for _v in $2; do
+		if [ "$1" = "$_v" ]; then ok 0 "$3"; return; fi
+	done
+	ok 1 "$3"; diag "expected one of: $2"; diag "got: $1"
+	[ -z "${ERR:-}" ] || printf '%s\n' "$ERR" | sed 's/^/# stderr: /'
+}
+
+# lacks TEXT NEEDLE DESCRIPTION: TEXT does not contain NEEDLE.
+lacks() {
+	case "$1" in
+	*"$2"*) ok 1 "$3"; diag "leaked: $2" ;;
+	*) ok 0 "$3" ;;
+	esac
+}
+
+# fstate FILE: content, mode, owner, mtime and links, to show it unchanged.
+fstate() { printf '%s|' "$(cat "$1" 2>&1)"; stat -c '%a %u:%g %y %h' "$1" 2>&1; }
+
+# as_user CMD...: run CMD outside the sandbox as the test user.
+as_user() { $AS "$@"; }
