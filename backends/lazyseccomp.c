@@ -59,30 +59,28 @@ FORWARD(int, seccomp_rule_add_exact_array, (scmp_filter_ctx ctx, uint32_t action
 					    const struct scmp_arg_cmp *arg_array),
 	(ctx, action, syscall, arg_cnt, arg_array))
 
-/* The variadic forms, through the array forms. */
+/* The variadic forms, through the array forms: collect the comparisons. */
+#define COLLECT(arr, n)                                                   \
+	struct scmp_arg_cmp arr[6];                                       \
+	do {                                                              \
+		va_list ap;                                               \
+		if ((n) > 6)                                              \
+			return -EINVAL;                                   \
+		va_start(ap, n);                                          \
+		for (unsigned i_ = 0; i_ < (n); i_++)                     \
+			arr[i_] = va_arg(ap, struct scmp_arg_cmp);        \
+		va_end(ap);                                               \
+	} while (0)
+
 int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt, ...)
 {
-	struct scmp_arg_cmp a[6];
-	va_list ap;
-	if (arg_cnt > 6)
-		return -EINVAL;
-	va_start(ap, arg_cnt);
-	for (unsigned i = 0; i < arg_cnt; i++)
-		a[i] = va_arg(ap, struct scmp_arg_cmp);
-	va_end(ap);
+	COLLECT(a, arg_cnt);
 	return seccomp_rule_add_array(ctx, action, syscall, arg_cnt, a);
 }
 
 int seccomp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall,
 			   unsigned int arg_cnt, ...)
 {
-	struct scmp_arg_cmp a[6];
-	va_list ap;
-	if (arg_cnt > 6)
-		return -EINVAL;
-	va_start(ap, arg_cnt);
-	for (unsigned i = 0; i < arg_cnt; i++)
-		a[i] = va_arg(ap, struct scmp_arg_cmp);
-	va_end(ap);
+	COLLECT(a, arg_cnt);
 	return seccomp_rule_add_exact_array(ctx, action, syscall, arg_cnt, a);
 }

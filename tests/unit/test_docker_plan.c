@@ -23,6 +23,7 @@
 
 #include "../../backends/docker.h"
 #include "../../backends/seccomp.h"
+#include "testutil.h"
 
 static char T[4096]; /* canonical temp root */
 
@@ -69,10 +70,7 @@ static int tree_setup(void **state)
 static int tree_teardown(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", T);
-	int r = system(cmd);
-	free(cmd);
-	return r == 0 ? 0 : -1;
+	return tu_rm_rf(T);
 }
 
 /* ---- helpers ---- */

@@ -18,6 +18,7 @@
 
 #include "../../backends/backend.h"
 #include "../../backends/seccomp.h"
+#include "testutil.h"
 
 int firejail_plan_as(const struct policy *p, const struct command *cmd, struct plan *out,
 		     struct policy_error *err, uid_t uid, const char *firejail);
@@ -59,10 +60,7 @@ static int tree_setup(void **state)
 static int tree_teardown(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", T);
-	int r = system(cmd);
-	free(cmd);
-	return r;
+	return tu_rm_rf(T);
 }
 
 static void pol_clear(void)

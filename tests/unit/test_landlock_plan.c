@@ -19,6 +19,7 @@
 
 #include "../../backends/landlock.h"
 #include "../../backends/seccomp.h"
+#include "testutil.h"
 
 #define RW7 ll_fs_rights(7)
 #define FILE7 (ll_fs_rights(7) & LL_FILE)
@@ -28,15 +29,7 @@ static char T[4096]; /* canonical temp root */
 
 static void mk(const char *rel, char kind)
 {
-	char *p = xasprintf("%s/%s", T, rel);
-	if (kind == 'd')
-		assert_int_equal(mkdir(p, 0755), 0);
-	else {
-		int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-		assert_true(fd >= 0);
-		close(fd);
-	}
-	free(p);
+	assert_int_equal(tu_mk(T, rel, kind), 0);
 }
 
 /*
@@ -70,10 +63,7 @@ static int tree_setup(void **state)
 static int tree_teardown(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", T);
-	int r = system(cmd);
-	free(cmd);
-	return r == 0 ? 0 : -1;
+	return tu_rm_rf(T);
 }
 
 /* ---- policies by hand ---- */
@@ -87,48 +77,29 @@ static int pol_reset(void **state)
 	return 0;
 }
 
-static void list_free_items(struct pol_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].raw);
-		free(l->v[i].path);
-	}
-	free(l->v);
-}
-
 static int pol_clear(void **state)
 {
 	(void)state;
 	struct pol_list *ls[] = { &pol.read_write, &pol.read_only, &pol.deny, &pol.deny_write,
 				  &pol.no_exec, &pol.connect_tcp, &pol.bind_tcp, &pol.files };
 	for (size_t i = 0; i < ARRAY_LEN(ls); i++)
-		list_free_items(ls[i]);
+		tu_list_free(ls[i]);
 	free(pol.workspace.val);
 	memset(&pol, 0, sizeof(pol));
 	return 0;
 }
 
-static struct pol_item *push(struct pol_list *l)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 4;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	memset(&l->v[l->n], 0, sizeof(l->v[0]));
-	return &l->v[l->n++];
-}
-
 /* Add T/rel (or an absolute rel) to a path list. */
 static void add(struct pol_list *l, const char *rel)
 {
-	struct pol_item *it = push(l);
+	struct pol_item *it = tu_push(l);
 	it->raw = xstrdup(rel);
 	it->path = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", T, rel);
 }
 
 static void add_port(struct pol_list *l, long long port)
 {
-	struct pol_item *it = push(l);
+	struct pol_item *it = tu_push(l);
 	it->raw = xasprintf("%lld", port);
 	it->num = port;
 }
