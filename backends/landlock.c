@@ -49,9 +49,13 @@ static int ll_restrict_self(int fd)
  * tells "not built in" from "disabled at boot": the fixes differ). */
 int landlock_probe_abi(char *why, size_t whylen, char *hintbuf, size_t hintlen)
 {
+	/* probe() and plan() both ask: once per process is enough. */
+	static int known;
+	if (known >= 1)
+		return known;
 	int abi = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi >= 1)
-		return abi;
+		return known = abi;
 	int e = errno;
 	const char *w, *h;
 	switch (e) {
