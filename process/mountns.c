@@ -86,13 +86,15 @@ static void add(struct mount_plan *mp, enum mstep_op op, const char *path,
 }
 
 /* Does the kernel's own permission check already keep this user out of
- * `path` for good?  Not root, not the owner (who could chmod it), and no
- * read access by mode or group: /etc/shadow for an ordinary user.  Then
+ * `path` for good?  Not root, the file root's, and no read access by
+ * mode or group: /etc/shadow for an ordinary user.  Then
  * hiding it needs no mount namespace (and none is made just for it). */
 bool dac_denies(const char *path)
 {
 	struct stat st;
-	if (geteuid() == 0 || lstat(path, &st) != 0 || st.st_uid == geteuid())
+	/* Owned by root: no other user can open it up while the command
+	 * runs (another owner could chmod it at any time). */
+	if (geteuid() == 0 || lstat(path, &st) != 0 || st.st_uid != 0)
 		return false;
 	return access(path, R_OK) != 0 && errno == EACCES;
 }
