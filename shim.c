@@ -7,6 +7,7 @@
  * report (exit 125, nothing runs) or is the supervised command itself.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -452,21 +453,38 @@ static int export_filter(const struct child_spec *cs)
 	return fd;
 }
 
-/* Replace SECCOMP_FD_ARG in each argument of `v` by the descriptor of
- * clawshim's filter, exported on first use. */
-static void put_filter_fd(struct child_spec *cs, struct strv *v)
+/* A pipe holding one byte, for the wrapper to read once its sandbox is
+ * complete (bwrap --block-fd); the supervisor looks at what is left. */
+static int ready_pipe(void)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		char *at = strstr(v->v[i], SECCOMP_FD_ARG);
-		if (!at)
-			continue;
-		if (cs->keep_fd < 0 && (cs->keep_fd = export_filter(cs)) < 0)
-			die_errno("cannot export the seccomp filter");
-		char *arg = xasprintf("%.*s%d%s", (int)(at - v->v[i]), v->v[i],
-				      cs->keep_fd, at + strlen(SECCOMP_FD_ARG));
-		free(v->v[i]);
-		v->v[i] = arg;
-	}
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0 || write(fds[1], "r", 1) != 1)
+		die_errno("cannot make the wrapper's ready pipe");
+	close(fds[1]);
+	return fds[0];
+}
+
+/* Replace the descriptor placeholders in each argument of `v` by their
+ * descriptors, made on first use: clawshim's filter, the ready pipe. */
+static void put_fds(struct child_spec *cs, struct strv *v)
+{
+	static const char *const mark[] = { [KEEP_FILTER] = SECCOMP_FD_ARG,
+					    [KEEP_READY] = READY_FD_ARG };
+	for (size_t i = 0; i < v->n; i++)
+		for (int k = 0; k < KEEP_N; k++) {
+			char *at = mark[k] ? strstr(v->v[i], mark[k]) : NULL;
+			if (!at)
+				continue;
+			if (k == KEEP_READY && cs->keep_fd[k] < 0)
+				cs->keep_fd[k] = ready_pipe();
+			if (k == KEEP_FILTER && cs->keep_fd[k] < 0 &&
+			    (cs->keep_fd[k] = export_filter(cs)) < 0)
+				die_errno("cannot export the seccomp filter");
+			char *arg = xasprintf("%.*s%d%s", (int)(at - v->v[i]), v->v[i],
+					      cs->keep_fd[k], at + strlen(mark[k]));
+			free(v->v[i]);
+			v->v[i] = arg;
+		}
 }
 
 /* A re-exec backend: exec its wrapper (absolute path, found by probe),
@@ -474,8 +492,8 @@ static void put_filter_fd(struct child_spec *cs, struct strv *v)
  * and its long option lists on another (bwrap --args). */
 static void use_wrapper(struct child_spec *cs, struct plan *pl)
 {
-	put_filter_fd(cs, &pl->wrapper);
-	put_filter_fd(cs, &pl->wrapper_args);
+	put_fds(cs, &pl->wrapper);
+	put_fds(cs, &pl->wrapper_args);
 	for (size_t i = 0; i < pl->wrapper.n; i++) {
 		if (strcmp(pl->wrapper.v[i], ARGS_FD_ARG) != 0)
 			continue;
@@ -487,7 +505,7 @@ static void use_wrapper(struct child_spec *cs, struct plan *pl)
 		}
 		if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0)
 			die_errno("cannot hand the wrapper its options");
-		cs->keep_fd2 = fd;
+		cs->keep_fd[KEEP_ARGS] = fd;
 		free(pl->wrapper.v[i]);
 		pl->wrapper.v[i] = xasprintf("%d", fd);
 	}
@@ -579,7 +597,7 @@ int main(int argc, char **argv)
 		require_found(&cand, cmd.argv[0]);
 	struct child_spec cs = {
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
-		.envp = env.v, .cwd = cwd, .pids_cgroup_fd = -1, .keep_fd = -1, .keep_fd2 = -1,
+		.envp = env.v, .cwd = cwd, .pids_cgroup_fd = -1, .keep_fd = { -1, -1, -1 },
 	};
 	set_filter(&cs, &p, &pl);
 	if (pl.wrapper.n)

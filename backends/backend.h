@@ -58,6 +58,11 @@ enum {
  * plan.wrapper_args NUL-separated (bwrap --args FD, for long lists). */
 #define ARGS_FD_ARG "@ARGS_FD@"
 
+/* In a wrapper argv, replaced by the number of a descriptor holding one
+ * byte that the wrapper reads once its sandbox is complete (bwrap
+ * --block-fd): still unread when the wrapper exits, it failed first. */
+#define READY_FD_ARG "@READY_FD@"
+
 /* The result of plan(): everything apply() or a wrapper needs. */
 struct plan {
 	enum backend_id id;
@@ -71,6 +76,8 @@ struct plan {
 	                              * profile, not BPF (docker, podman) */
 	bool cleanup_always;         /* run cleanup even when the wrapper exited
 	                              * by itself (a detachable docker -t) */
+	bool signal_inside;          /* signals go to the command under the
+	                              * wrapper's PID-namespace init (bwrap) */
 	unsigned seccomp;            /* SC_* flags for the filter (seccomp.h) */
 	struct mount_plan *mounts;   /* protections made as mounts, or NULL */
 	struct guarantee *g;         /* what is enforced, and how */

@@ -751,6 +751,9 @@ static int bwrap_plan(const struct policy *p, const struct command *cmd, struct 
 	emit_ops(&b, v);
 	push2(v, "--chdir", cwd);
 	push2(v, "--add-seccomp-fd", SECCOMP_FD_ARG);
+	/* Read by bwrap after its mounts, before the filter and the exec: a
+	 * failed setup shows as a byte left unread (exit 125, not bwrap's 1). */
+	push2(v, "--block-fd", READY_FD_ARG);
 	size_t bytes = 0;
 	for (size_t i = 0; i < v->n; i++)
 		bytes += strlen(v->v[i]) + 1;
@@ -787,10 +790,11 @@ static int bwrap_plan(const struct policy *p, const struct command *cmd, struct 
 	 * the PID namespace is the handle on everything started.  Not
 	 * SC_UNIX: a listener would end up in bwrap, not in clawshim. */
 	out->seccomp = SC_TTY | SC_KERNEL | SC_POLICY | (p->net_all.val ? 0 : SC_NET);
-	/* bwrap 0.8 has no signal forwarding: clawshim signals bwrap itself. */
-	plan_add(out, "TERM, INT, HUP, QUIT, USR1, USR2, WINCH reach the command", NULL,
-		 "bwrap does not forward them: TERM, INT, HUP end the whole sandbox "
-		 "(exit 128+N), WINCH is lost", false);
+	/* bwrap 0.8 forwards no signals: clawshim sends them to the command,
+	 * the child of bwrap's init in the PID namespace. */
+	out->signal_inside = true;
+	plan_add(out, "TERM, INT, HUP, QUIT, USR1, USR2, WINCH reach the command",
+		 "clawshim signals the command under bwrap's PID-namespace init", NULL, true);
 	/* No filter in process: bwrap must still mount and unshare. */
 	out->setup = SETUP_NNP | (getuid() == 0 ? 0 : SETUP_CAPS);
 	out->priv = pv;

@@ -227,11 +227,10 @@ int child_main(void *arg)
 		cs->be->apply(cs->p, cs->plan);
 	if (setup & SETUP_CAPS)
 		drop_capabilities(cs->p);
-	/* The filter handed to a wrapper stays open across exec. */
-	if (cs->keep_fd >= 0 && fcntl(cs->keep_fd, F_SETFD, 0) != 0)
-		die_errno("cannot hand the seccomp filter to the wrapper");
-	if (cs->keep_fd2 >= 0 && fcntl(cs->keep_fd2, F_SETFD, 0) != 0)
-		die_errno("cannot hand its options to the wrapper");
+	/* What is handed to a wrapper stays open across exec. */
+	for (int i = 0; i < KEEP_N; i++)
+		if (cs->keep_fd[i] >= 0 && fcntl(cs->keep_fd[i], F_SETFD, 0) != 0)
+			die_errno("cannot hand descriptor %d to the wrapper", cs->keep_fd[i]);
 
 	sigset_t none;
 	sigemptyset(&none);

@@ -10,6 +10,10 @@
 #include "../backends/backend.h"
 #include "../policy/policy.h"
 
+/* Descriptors handed to a wrapper: clawshim's filter, its --args, and
+ * its ready pipe (READY_FD_ARG). */
+enum { KEEP_FILTER, KEEP_ARGS, KEEP_READY, KEEP_N };
+
 /* Everything the child needs, computed before the spawn so that the child
  * (which shares memory with the suspended supervisor) only acts. */
 struct child_spec {
@@ -26,8 +30,7 @@ struct child_spec {
 	bool prog_notify;            /* it asks the supervisor (user notification) */
 	int watch_fd;          /* write end of the watcher's pipe */
 	int pids_cgroup_fd;    /* cgroup.procs to join, or -1 */
-	int keep_fd;           /* left open across exec (a wrapper's filter), or -1 */
-	int keep_fd2;          /* the same, for a wrapper's --args, or -1 */
+	int keep_fd[KEEP_N];   /* left open across exec for a wrapper, or -1 */
 	pid_t supervisor;
 	uid_t uid;             /* the caller's ids, for a user namespace's maps */
 	gid_t gid;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -47,9 +48,10 @@ static bool session_is_pgrp;
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
-/* Parse "pid (comm) S ppid pgrp session ..." without allocating. Returns
- * the session, or -1; zombies count as gone. */
-static pid_t stat_session(const char *buf)
+/* Parse "pid (comm) S ppid pgrp session ..." without allocating: the
+ * session, and the parent if `ppid` is not NULL.  -1 for a zombie (gone)
+ * or a line that does not parse. */
+static pid_t stat_session(const char *buf, pid_t *ppid)
 {
 	const char *p = strrchr(buf, ')');
 	if (!p || p[1] != ' ')
@@ -57,10 +59,68 @@ static pid_t stat_session(const char *buf)
 	char state = p[2];
 	if (state == 'Z' || state == 'X')
 		return -1;
-	int ppid, pgrp, sid;
-	if (sscanf(p + 3, " %d %d %d", &ppid, &pgrp, &sid) != 3)
+	int pp, pgrp, sid;
+	if (sscanf(p + 3, " %d %d %d", &pp, &pgrp, &sid) != 3)
 		return -1;
+	if (ppid)
+		*ppid = pp;
 	return sid;
+}
+
+/* /proc/PID/stat into buf; 0, or -1 when the process is gone. */
+static int read_stat(long pid, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t r = read(fd, buf, len - 1);
+	close(fd);
+	if (r <= 0)
+		return -1;
+	buf[r] = '\0';
+	return 0;
+}
+
+/* Call fn(pid, arg) for every process in /proc, until it returns true.
+ * No heap: the watcher scans while sharing memory with a dead supervisor. */
+static void each_process(bool (*fn)(long pid, void *arg), void *arg)
+{
+	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	char buf[4096];
+	long n;
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			off += d->d_reclen;
+			char *end;
+			long pid = strtol(d->d_name, &end, 10);
+			if (!*end && pid > 0 && fn(pid, arg)) {
+				close(dfd);
+				return;
+			}
+		}
+	close(dfd);
+}
+
+struct session_kill {
+	pid_t sid;
+	int sig;
+	int found;
+};
+
+static bool kill_if_member(long pid, void *arg)
+{
+	struct session_kill *k = arg;
+	char st[512];
+	if (read_stat(pid, st, sizeof(st)) == 0 && stat_session(st, NULL) == k->sid) {
+		kill((pid_t)pid, k->sig);
+		k->found++;
+	}
+	return false;
 }
 
 /* Send `sig` to every live process of session `sid`; with until_gone,
@@ -79,44 +139,80 @@ void kill_session(pid_t sid, int sig, bool until_gone)
 		return;
 	}
 	for (int round = 0; round < 1000; round++) {
-		int found = 0;
-		int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			return;
-		char buf[4096];
-		for (;;) {
-			long n = syscall(SYS_getdents64, dfd, buf, sizeof(buf));
-			if (n <= 0)
-				break;
-			for (long off = 0; off < n;) {
-				struct dirent64 *d = (struct dirent64 *)(buf + off);
-				off += d->d_reclen;
-				char *end;
-				long pid = strtol(d->d_name, &end, 10);
-				if (*end || pid <= 0)
-					continue;
-				char path[64], st[512];
-				snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-				int fd = open(path, O_RDONLY | O_CLOEXEC);
-				if (fd < 0)
-					continue;
-				ssize_t r = read(fd, st, sizeof(st) - 1);
-				close(fd);
-				if (r <= 0)
-					continue;
-				st[r] = '\0';
-				if (stat_session(st) == sid) {
-					kill((pid_t)pid, sig);
-					found++;
-				}
-			}
-		}
-		close(dfd);
-		if (!until_gone || !found)
+		struct session_kill k = { sid, sig, 0 };
+		each_process(kill_if_member, &k);
+		if (!until_gone || !k.found)
 			return;
 		struct timespec ts = { 0, 1000000 };
 		nanosleep(&ts, NULL);
 	}
+}
+
+/* The innermost PID of a process (the last NSpid field), or -1. */
+static long ns_pid(long pid)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return -1;
+	buf[r] = '\0';
+	char *l = strstr(buf, "\nNSpid:");
+	if (!l)
+		return -1;
+	char *nl = strchr(l + 1, '\n');
+	if (nl)
+		*nl = '\0';
+	char *last = strrchr(l, '\t');
+	return last ? strtol(last + 1, NULL, 10) : -1;
+}
+
+struct child_of {
+	pid_t parent;
+	bool ns_first;  /* only the first process of its PID namespace's init */
+	pid_t found;
+};
+
+static bool find_child(long pid, void *arg)
+{
+	struct child_of *c = arg;
+	char st[512];
+	pid_t ppid;
+	if (read_stat(pid, st, sizeof(st)) != 0 || stat_session(st, &ppid) < 0 ||
+	    ppid != c->parent || (c->ns_first && ns_pid(pid) != 2))
+		return false;
+	c->found = (pid_t)pid;
+	return true;
+}
+
+/* Forward `sig` to the command.  Under bwrap (plan.signal_inside) that
+ * is not the wrapper but the command under its init, in the PID
+ * namespace: the init's child that is PID 2 there.  Until that exists,
+ * or once it is gone, the wrapper gets the signal. */
+static void forward_signal(const struct child_spec *cs, pid_t cmd, int sig)
+{
+	if (cs->plan->signal_inside) {
+		struct child_of init = { cmd, false, -1 };
+		each_process(find_child, &init);
+		struct child_of c = { init.found, true, -1 };
+		if (init.found > 0)
+			each_process(find_child, &c);
+		/* Held by a pidfd, then checked again: the PID cannot be a
+		 * reused one when it is still init's PID 2. */
+		int pfd = c.found > 0 ? (int)syscall(SYS_pidfd_open, c.found, 0) : -1;
+		if (pfd >= 0) {
+			bool same = find_child(c.found, &c);
+			int rc = same ? (int)syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) : -1;
+			close(pfd);
+			if (rc == 0)
+				return;
+		}
+	}
+	kill(cmd, sig);
 }
 
 static char watch_stack[WATCH_STACK] __attribute__((aligned(16)));
@@ -343,6 +439,15 @@ static pid_t spawn(struct child_spec *cs)
 	return pid;
 }
 
+/* A wrapper that exited with its ready byte unread failed before its
+ * sandbox was complete (it said why): the command never ran. */
+static bool wrapper_setup_failed(const struct child_spec *cs, int status)
+{
+	int left = 0;
+	return cs->keep_fd[KEEP_READY] >= 0 && WIFEXITED(status) &&
+	       ioctl(cs->keep_fd[KEEP_READY], FIONREAD, &left) == 0 && left > 0;
+}
+
 /* Run the command under supervision; returns clawshim's exit status. */
 int supervise(struct child_spec *cs)
 {
@@ -446,7 +551,7 @@ int supervise(struct child_spec *cs)
 		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGPIPE)
 				continue;
-			kill(cmd, (int)si.ssi_signo);
+			forward_signal(cs, cmd, (int)si.ssi_signo);
 		}
 		reap_all(cmd, &status, &done);
 	}
@@ -465,6 +570,11 @@ int supervise(struct child_spec *cs)
 	if (timed_out) {
 		warn("timed out after %lld s", cs->p->timeout.val);
 		return EXIT_TIMEOUT;
+	}
+	if (wrapper_setup_failed(cs, status)) {
+		warn("%s could not set up the sandbox (its message is above); the command did not run",
+		     cs->be->name);
+		return EXIT_SETUP;
 	}
 	return exit_code(status);
 }

@@ -262,6 +262,50 @@ t_syscalls() {
 	is ENOSYS "$OUT" "$WHO: clone3 gives ENOSYS"
 }
 
+# bwrap forwards no signals; clawshim sends them to the command inside.
+t_signals() {
+	usable || return
+	W=$(newdir signals)
+	for S in TERM INT HUP QUIT USR1 USR2 WINCH; do
+		rm -f "$W/got" "$W/ready"
+		$AS env -C "$W" --default-signal=INT,QUIT $CS -- sh -c \
+			"trap 'echo got $S >got; exit 3' $S; echo r >ready; while :; do sleep 0.05; done" \
+			</dev/null >/dev/null 2>&1 &
+		PID=$!
+		wait_file "$W/ready" 10 || diag "$S: the command did not start"
+		kill -s "$S" "$PID"
+		wait "$PID"
+		RC=$?
+		is 3 "$RC" "$WHO: SIG$S to clawshim reaches the command's trap inside bwrap (exit 3)"
+		is "got $S" "$(cat "$W/got" 2>/dev/null)" "$WHO: SIG$S: the trap ran"
+	done
+}
+
+# A bwrap that cannot complete its sandbox (here: it may not mount /proc,
+# as in containers with masked /proc files) is a setup failure: 125 and
+# bwrap's reason, never exit 1 as if the command had failed.
+t_setup_fails() {
+	usable || return
+	W=$(newdir setup)
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+		skip "$WHO: needs root and unshare(1) to mask /proc"
+		return
+	fi
+	(cd "$W" && unshare --mount --propagation private sh -c \
+		'mount --bind /dev/null /proc/uptime && exec "$@"' sh $AS $CS -- sh -c 'echo ran >ran' \
+		>"$SCRATCH/out" 2>"$SCRATCH/err" </dev/null)
+	RC=$?
+	ERR=$(cat "$SCRATCH/err")
+	is 125 "$RC" "$WHO: bwrap cannot mount /proc: exit 125"
+	has_line "$ERR" "clawshim: bwrap could not set up the sandbox (its message is above); the command did not run" \
+		"$WHO: ... saying the command did not run"
+	case $ERR in *"bwrap: "*) ok 0 "$WHO: ... after bwrap's own reason" ;;
+	*) ok 1 "$WHO: ... after bwrap's own reason"; diagm "$ERR" ;; esac
+	[ ! -e "$W/ran" ]; ok $? "$WHO: nothing ran"
+	sb sh -c 'exit 1'
+	is 1 "$RC" "$WHO: (control) the command's own exit 1 is still 1"
+}
+
 t_tty() {
 	usable || return
 	W=$(newdir tty)
@@ -349,8 +393,8 @@ t_explain() {
 	LINE=$(printf '%s\n' "$OUT" | sed -n '/^command line:$/{n;p;}')
 	like "$LINE" "  $BWRAP --unshare-all --cap-drop ALL --die-with-parent --new-session --symlink usr/bin /bin --dev /dev *" \
 		"$WHO: the bwrap command line starts with the fixed options, then the sorted binds"
-	like "$LINE" "* --chdir $W --add-seccomp-fd @SECCOMP_FD@ -- make -j4" \
-		"$WHO: ... and ends with --chdir, the filter's descriptor and the command"
+	like "$LINE" "* --chdir $W --add-seccomp-fd @SECCOMP_FD@ --block-fd @READY_FD@ -- make -j4" \
+		"$WHO: ... and ends with --chdir, the filter and ready descriptors and the command"
 	like "$LINE" "* --bind $W $W --bind $W/.git $W/.git --ro-bind $W/.git/config $W/.git/config --ro-bind $W/.git/hooks $W/.git/hooks *" \
 		"$WHO: ... the workspace bound, .git pinned, its config and hooks read-only on top"
 	like "$LINE" "* --perms 0000 --tmpfs $HOMEDIR/.ssh --remount-ro $HOMEDIR/.ssh *" \
@@ -388,6 +432,8 @@ for_each_user t_writes_outside
 for_each_user t_git
 for_each_user t_network
 for_each_user t_syscalls
+for_each_user t_signals
+for_each_user t_setup_fails
 for_each_user t_tty
 for_each_user t_work
 for_each_user t_die

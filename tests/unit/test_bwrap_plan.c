@@ -151,7 +151,8 @@ static void check_argv(const char *const *mid, size_t n)
 		strv_push(&want, mid[i][0] == '@' ? xasprintf("%s%s", T, mid[i] + 1) : xstrdup(mid[i]));
 	strv_pushf(&want, "--chdir");
 	strv_pushf(&want, "%s/ws", T);
-	const char *epi[] = { "--add-seccomp-fd", SECCOMP_FD_ARG, "--", "make", "-j4" };
+	const char *epi[] = { "--add-seccomp-fd", SECCOMP_FD_ARG, "--block-fd", READY_FD_ARG,
+			      "--", "make", "-j4" };
 	for (size_t i = 0; i < ARRAY_LEN(epi); i++)
 		strv_push(&want, xstrdup(epi[i]));
 	bool same = want.n == pl.wrapper.n;
@@ -230,6 +231,9 @@ static void test_workspace_protections(void **state)
 	assert_string_equal(guarantee("no named unix sockets but those in [network] unix")->how,
 			    "seccomp: connect() and AF_UNIX datagram sockets refused "
 			    "(loaded before bwrap, inherited)");
+	assert_string_equal(guarantee("TERM, INT, HUP, QUIT, USR1, USR2, WINCH reach the command")->how,
+			    "clawshim signals the command under bwrap's PID-namespace init");
+	assert_true(pl.signal_inside);
 }
 
 static void test_nested_grants_in_order(void **state)
