@@ -40,7 +40,8 @@ CS=$S/bin/clawshim
 # not change what clawshim does (no ~/.config/clawshim, no secret variables).
 run_env() {
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$S/home" \
-        XDG_CONFIG_HOME="$S/home/.config" LANG=C.UTF-8 "$@"
+        XDG_CONFIG_HOME="$S/home/.config" LANG=C.UTF-8 \
+        ${DOCKER_HOST:+DOCKER_HOST="$DOCKER_HOST"} "$@"
 }
 
 # add SPEC LABEL ITER DIR ARGV...   (one TAB-separated line for ./spawn)
@@ -77,45 +78,53 @@ add "$main" "clawshim landlock (auto)"   0 "$WS" "$CS" -- /bin/true
 add "$main" "clawshim landlock (named)"  0 "$WS" "$CS" --backend landlock -- /bin/true
 add "$main" "clawshim -c true (shell)"   0 "$WS" "$CS" -c true
 
-bwrap_raw=
-if [ -x /usr/bin/bwrap ]; then
-    bwrap_raw="raw bwrap, agent policy"
-    add "$main" "$bwrap_raw" 0 "$WS" /usr/bin/bwrap \
-        --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin \
-        --symlink usr/lib /lib --symlink usr/lib64 /lib64 \
-        --ro-bind /etc /etc --proc /proc --dev /dev --tmpfs /tmp \
-        --bind "$WS" "$WS" --chdir "$WS" \
-        --unshare-all --die-with-parent --new-session -- /bin/true
-fi
-fj=$(command -v firejail || true)
-if [ -n "$fj" ]; then
-    add "$main" "raw firejail --noprofile" 100 "$WS" "$fj" --quiet --noprofile --net=none /bin/true
-fi
+# The raw engines run exactly the command line clawshim's wrapper backend
+# runs (its --explain), without what only clawshim can hand over: the
+# filter's and the ready pipe's descriptors (raw bwrap loads no filter,
+# raw docker keeps the engine's default profile: both favour the raw run)
+# and docker's per-run container name.
+wrapper_argv() {
+    wb=$1; shift
+    (cd "$WS" && run_env "$CS" --explain --backend "$wb" "$@" 2>/dev/null) |
+        sed -n '/^command line:$/{n;p;}' | sed 's/^  //' | tr ' ' '\n' |
+        sed "s/^'\\(.*\\)'\$/\\1/" |
+        awk '/^--add-seccomp-fd$|^--block-fd$/ { skip = 1; next }
+             skip { skip = 0; next }
+             /@SECCOMP_FD@|^--name=/ { next }
+             { print }'
+}
+# The docker image: the one the policy names, or a small local one.
 dk=$(command -v docker || true)
 dk_img=
+dk_pol=
 if [ -n "$dk" ] && timeout 5 "$dk" info >/dev/null 2>&1; then
     dk_img=$(timeout 5 "$dk" image ls --format '{{.Repository}}:{{.Tag}}' 2>/dev/null |
-        grep -v '<none>' | grep -E '^(debian|ubuntu|alpine|busybox)' | head -1 || true)
+        grep -v '<none>' | grep -E '^(clawshim-test|debian|ubuntu|alpine|busybox)' | head -1 || true)
     if [ -n "$dk_img" ]; then
-        add "$main" "raw docker run ($dk_img)" 20 - "$dk" run --rm --network none \
-            --cap-drop ALL --security-opt no-new-privileges --read-only \
-            --user "$(id -u):$(id -g)" "$dk_img" true
+        dk_pol=$S/pol/docker.ini
+        printf '[clawshim]\nversion = 1\n[docker]\nimage = %s\n' "$dk_img" >"$dk_pol"
     fi
 fi
-# clawshim's wrapper backends, once they exist (a failing probe is dropped)
-# (as many runs as the raw engine they wrap: firejail and docker are slow)
+# (as many runs as the engine allows: firejail and docker are slow)
 for b in bwrap:0 firejail:100 docker:20; do
-    if run_env "$CS" --backend "${b%:*}" -- /bin/true >/dev/null 2>&1; then
-        add "$main" "clawshim ${b%:*}" "${b#*:}" "$WS" "$CS" --backend "${b%:*}" -- /bin/true
+    name=${b%:*}
+    set -- -- /bin/true
+    [ "$name" = docker ] && { [ -n "$dk_pol" ] || continue; set -- --policy "$dk_pol" -- /bin/true; }
+    if (cd "$WS" && run_env "$CS" --backend "$name" "$@" >/dev/null 2>&1); then
+        set -f # one argument per line, none with spaces; globs are firejail's
+        # shellcheck disable=SC2046
+        add "$main" "raw $name, clawshim's argv" "${b#*:}" "$WS" $(wrapper_argv "$name" "$@")
+        set +f
+        add "$main" "clawshim $name" "${b#*:}" "$WS" "$CS" --backend "$name" "$@"
+    else
+        skip "$name: clawshim --backend $name cannot run here: $( (cd "$WS" &&
+            run_env "$CS" --backend "$name" "$@" 2>&1 >/dev/null) | head -1)"
     fi
 done
-
-[ -x /usr/bin/bwrap ] || skip "raw bwrap: /usr/bin/bwrap not installed (apt-get install bubblewrap)"
-[ -n "$fj" ] || skip "raw firejail: not installed (apt-get install firejail)"
 if [ -z "$dk" ]; then skip "docker: no docker CLI"
 elif [ -z "$dk_img" ]; then
     if timeout 5 "$dk" info >/dev/null 2>&1; then
-        skip "docker: engine up but no local debian/ubuntu/alpine/busybox image (no pulls: no network)"
+        skip "docker: engine up but no local clawshim-test/debian/ubuntu/alpine/busybox image (no pulls: no network)"
     else
         skip "docker: CLI present but no running engine reachable"
     fi
@@ -218,19 +227,12 @@ echo "== targets (informational; the bench never fails on them)"
 floor_m=$(median_of "$S/main.tsv" "floor /bin/true")
 ll_m=$(median_of "$S/main.tsv" "clawshim landlock (auto)")
 printf '  %-44s %-10s target <= 1.15x\n' "landlock, default policy / floor:" "$(ratio "$ll_m" "$floor_m")"
-cb_m=$(median_of "$S/main.tsv" "clawshim bwrap")
-rb_m=$( [ -n "$bwrap_raw" ] && median_of "$S/main.tsv" "$bwrap_raw" || true)
-if [ -n "$cb_m" ] && [ -n "$rb_m" ]; then r=$(ratio "$cb_m" "$rb_m"); else r="n/a"; fi
-printf '  %-44s %-10s target <= 1.10x%s\n' "bwrap backend / raw bwrap:" "$r" \
-    "$( [ -n "$cb_m" ] || echo '  (bwrap backend not built yet)')"
-fj_m=$(median_of "$S/main.tsv" "raw firejail --noprofile")
-cf_m=$(median_of "$S/main.tsv" "clawshim firejail")
-if [ -n "$cf_m" ] && [ -n "$fj_m" ]; then r=$(ratio "$cf_m" "$fj_m"); else r="n/a"; fi
-printf '  %-44s %-10s target <= 1.05x\n' "firejail backend / raw firejail:" "$r"
-dr_m=$( [ -n "$dk_img" ] && median_of "$S/main.tsv" "raw docker run ($dk_img)" || true)
-cd_m=$(median_of "$S/main.tsv" "clawshim docker")
-if [ -n "$cd_m" ] && [ -n "$dr_m" ]; then r=$(ratio "$cd_m" "$dr_m"); else r="n/a"; fi
-printf '  %-44s %-10s target <= 1.05x\n' "docker backend / raw docker:" "$r"
+for b in bwrap:1.10 firejail:1.05 docker:1.05; do
+    c_m=$(median_of "$S/main.tsv" "clawshim ${b%:*}")
+    r_m=$(median_of "$S/main.tsv" "raw ${b%:*}, clawshim's argv")
+    if [ -n "$c_m" ] && [ -n "$r_m" ]; then r=$(ratio "$c_m" "$r_m"); else r="n/a"; fi
+    printf '  %-44s %-10s target <= %sx\n' "${b%:*} backend / the same ${b%:*} command:" "$r" "${b#*:}"
+done
 printf '  %-44s %-10s target <= 2048 KiB\n' "peak RSS:" "$rss KiB"
 printf '  %-44s %-10s target <= 102400 bytes (100 KiB)\n' "stripped binary:" "${strip_sz:-n/a}"
 sh_m=$(median_of "$S/main.tsv" "clawshim -c true (shell)")
