@@ -349,6 +349,14 @@ static void reap_all(pid_t cmd, int *status, bool *cmd_done)
  * descendant the subreaper collected. Bounded; warns, never dies. */
 static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 {
+	/* A child exiting anyway (bwrap's init, a moment after bwrap) needs
+	 * no scan of /proc: a few milliseconds for those first. */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	struct timespec grace = { 0, 2000000 };
+	for (int i = 0; i < 4 && have_children() && sigtimedwait(&chld, NULL, &grace) == SIGCHLD; i++)
+		reap_all(cmd, status, cmd_done);
 	for (int round = 0; have_children() && round < 2000; round++) {
 		kill_session(sid, SIGKILL, false);
 		char path[64], buf[4096];
