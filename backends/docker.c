@@ -394,7 +394,7 @@ static bool has_submounts(const char *path)
 	return found;
 }
 
-static void push_mount(struct strv *a, const struct dmount *m)
+static void push_mount(struct strv *a, const struct dmount *m, bool podman)
 {
 	char *dst = field("dst", m->path), *src = field("src", m->path);
 	switch (m->kind) {
@@ -405,14 +405,17 @@ static void push_mount(struct strv *a, const struct dmount *m)
 		/* A read-only recursive bind leaves its submounts writable on
 		 * engines before Docker 25: where there are any, bind without
 		 * them (newer CLIs warn that the option is deprecated). */
-		strv_pushf(a, "--mount=type=bind,%s,%s,readonly%s", src, dst,
+		strv_pushf(a, "--mount=type=bind,%s,%s,ro%s", src, dst,
 			   has_submounts(m->path) ? ",bind-nonrecursive=true" : "");
 		break;
 	case MK_MASK:
+		/* podman copies what a tmpfs covers into it unless told not
+		 * to: the denied directory would be there, whole. */
 		if (m->dir)
-			strv_pushf(a, "--mount=type=tmpfs,%s,readonly", dst);
+			strv_pushf(a, "--mount=type=tmpfs,%s,ro%s", dst,
+				   podman ? ",notmpcopyup" : "");
 		else
-			strv_pushf(a, "--mount=type=bind,src=/dev/null,%s,readonly", dst);
+			strv_pushf(a, "--mount=type=bind,src=/dev/null,%s,ro", dst);
 		break;
 	}
 	free(dst);
@@ -420,22 +423,36 @@ static void push_mount(struct strv *a, const struct dmount *m)
 }
 
 /* Limits: pids and memory by the container's cgroup, the rest by rlimits
- * the engine sets in the container (hard = soft: no raising them back). */
-static void push_limits(const struct policy *p, struct strv *a, struct dplan *d,
-			struct plan *out)
+ * the engine sets in the container (hard = soft: no raising them back).
+ * Rootless podman has no cgroup limits (it warns and ignores them on
+ * cgroup v1, and without a delegated controller on v2): there processes
+ * and memory are rlimits too, as on the in-process backends. */
+static void push_limits(const struct policy *p, const struct docker_host *h, struct strv *a,
+			struct dplan *d, struct plan *out)
 {
 	static const char *const ulimit[LIMIT_COUNT] = {
 		[LIMIT_CPU] = "cpu", [LIMIT_FILE_SIZE] = "fsize", [LIMIT_OPEN_FILES] = "nofile",
 	};
+	bool rootless = h->podman && h->uid != 0;
 	const struct pol_num *np = &p->limit[LIMIT_PROCESSES];
 	long long pids = np->set ? np->val : 256;
-	if (pids != LIMIT_UNLIMITED) {
+	if (pids != LIMIT_UNLIMITED && rootless) {
+		strv_pushf(a, "--ulimit=nproc=%lld:%lld", pids, pids);
+		plan_add(out, keep(d, xasprintf("at most %lld processes", pids)),
+			 "--ulimit nproc (RLIMIT_NPROC, counting all of the user's processes; "
+			 "rootless podman has no pids cgroup)", NULL, true);
+	} else if (pids != LIMIT_UNLIMITED) {
 		strv_pushf(a, "--pids-limit=%lld", pids);
 		plan_add(out, keep(d, xasprintf("at most %lld processes", pids)),
 			 "--pids-limit (the container's pids cgroup)", NULL, true);
 	}
 	const struct pol_num *mem = &p->limit[LIMIT_MEMORY];
-	if (mem->set && mem->val != LIMIT_UNLIMITED) {
+	if (mem->set && mem->val != LIMIT_UNLIMITED && rootless) {
+		strv_pushf(a, "--ulimit=data=%lld:%lld", mem->val, mem->val);
+		plan_add(out, keep(d, xasprintf("at most %lld bytes of memory", mem->val)),
+			 "--ulimit data (RLIMIT_DATA per process; rootless podman has no memory "
+			 "cgroup)", NULL, true);
+	} else if (mem->set && mem->val != LIMIT_UNLIMITED) {
 		strv_pushf(a, "--memory=%lld", mem->val);
 		plan_add(out, keep(d, xasprintf("at most %lld bytes of memory", mem->val)),
 			 "--memory (the container's memory cgroup)", NULL, true);
@@ -498,13 +515,21 @@ static void push_hardening(const struct policy *p, const struct docker_host *h,
 	strv_push(a, xstrdup("--security-opt=seccomp=/proc/self/fd/" SECCOMP_FD_ARG));
 	strv_push(a, xstrdup("--read-only"));
 	strv_push(a, xstrdup("--tmpfs=/tmp:rw,noexec,nosuid,nodev"));
-	strv_push(a, xstrdup("--tmpfs=/run:rw,noexec,nosuid,nodev"));
+	/* podman runs its --init from /run/podman-init: exec stays allowed. */
+	strv_push(a, xstrdup(h->podman ? "--tmpfs=/run:rw,nosuid,nodev" :
+				       "--tmpfs=/run:rw,noexec,nosuid,nodev"));
 	strv_pushf(a, "--user=%u:%u", (unsigned)h->uid, (unsigned)h->gid);
+	/* Rootless podman maps the caller to root inside and --user to a
+	 * subordinate id: keep-id makes the caller's uid the same inside, so
+	 * the workspace is theirs there too. */
+	if (h->podman && h->uid != 0)
+		strv_push(a, xstrdup("--userns=keep-id"));
 	plan_add(out, "capabilities dropped", "--cap-drop=ALL", NULL, true);
 	plan_add(out, "no new privileges (setuid/file caps inert)",
 		 "--security-opt=no-new-privileges", NULL, true);
-	plan_add(out, "read-only root filesystem", "--read-only; /tmp and /run are noexec tmpfs",
-		 NULL, true);
+	plan_add(out, "read-only root filesystem",
+		 h->podman ? "--read-only; /tmp is a noexec tmpfs, /run a tmpfs (podman's init is there)" :
+			     "--read-only; /tmp and /run are noexec tmpfs", NULL, true);
 	plan_add(out, keep(d, xasprintf("runs as uid %u, gid %u (never the image's user)",
 					(unsigned)h->uid, (unsigned)h->gid)), "--user", NULL, true);
 	if (!p->net_all.val) {
@@ -581,9 +606,9 @@ int docker_plan_build(const struct policy *p, const struct command *cmd,
 	/* The output goes to the caller, not also to the engine's disk. */
 	strv_push(a, xstrdup("--log-driver=none"));
 	push_hardening(p, h, a, d, out);
-	push_limits(p, a, d, out);
+	push_limits(p, h, a, d, out);
 	for (size_t i = 0; i < d->n; i++)
-		push_mount(a, &d->m[i]);
+		push_mount(a, &d->m[i], h->podman);
 	strv_pushf(a, "--workdir=%s", workdir(p, h, d));
 	/* Names only: the engine copies each value from its own environment,
 	 * so no value (a kept token) is ever in an argv others can read. */
@@ -682,6 +707,10 @@ void docker_engine_sockets(struct strv *out)
 }
 
 /* The engine the policy names, found along PATH (absolute). */
+/* Why the docker daemon is out of reach, when podman made the probe pass
+ * anyway: plan() refuses with it when the policy's engine is docker. */
+static char docker_unreachable[512];
+
 static const char *engine_name(const struct policy *p)
 {
 	return p->docker_engine.val ? p->docker_engine.val : "docker";
@@ -696,6 +725,9 @@ static int docker_plan(const struct policy *p, const struct command *cmd, struct
 	if (!found)
 		return refuse(err, "install it, or set [docker] engine to the one you have",
 			      "docker: %s not found in PATH", name);
+	if (strcmp(name, "docker") == 0 && docker_unreachable[0])
+		return refuse(err, "start dockerd, or set [docker] engine = podman",
+			      "docker: %s", docker_unreachable);
 	char engine[PATH_MAX], cwd[PATH_MAX], cname[64];
 	snprintf(engine, sizeof(engine), "%s", found);
 	if (!getcwd(cwd, sizeof(cwd)))
@@ -750,6 +782,7 @@ static int reach_unix(const char *path)
  * (it has no daemon).  The policy's engine is checked again by plan(). */
 static int docker_probe(char *why, size_t whylen)
 {
+	docker_unreachable[0] = '\0';
 	if (backend_find_program("docker")) {
 		const char *host = getenv("DOCKER_HOST"), *path = unix_addr(host);
 		if (host && *host && !path)
@@ -766,10 +799,12 @@ static int docker_probe(char *why, size_t whylen)
 		int e = reach_unix(path);
 		if (e == 0)
 			return 0;
+		snprintf(docker_unreachable, sizeof(docker_unreachable),
+			 "the docker engine is not reachable at %s: %s%s", path, strerror(e),
+			 e == EACCES ? " (only root or the docker group may use it)" :
+			 e == ENOENT ? " (is dockerd running? set DOCKER_HOST)" : "");
 		if (!backend_find_program("podman")) {
-			snprintf(why, whylen, "the docker engine is not reachable at %s: %s%s", path,
-				 strerror(e), e == EACCES ? " (only root or the docker group may use it)" :
-				 e == ENOENT ? " (is dockerd running? set DOCKER_HOST)" : "");
+			snprintf(why, whylen, "%s", docker_unreachable);
 			return -1;
 		}
 	}

@@ -201,11 +201,11 @@ static void test_golden_confined(void **state)
 		"--tmpfs=/tmp:rw,noexec,nosuid,nodev", "--tmpfs=/run:rw,noexec,nosuid,nodev",
 		"--user=1000:100", "--network=none", "--pids-limit=100", "--memory=1073741824",
 		"--ulimit=nofile=512:512",
-		"--mount=type=bind,src=@/ro,dst=@/ro,readonly",
+		"--mount=type=bind,src=@/ro,dst=@/ro,ro",
 		"--mount=type=bind,src=@/ws,dst=@/ws",
-		"--mount=type=bind,src=@/ws/.git/hooks,dst=@/ws/.git/hooks,readonly",
-		"--mount=type=bind,src=/dev/null,dst=@/ws/key.pem,readonly",
-		"--mount=type=tmpfs,dst=@/ws/secret,readonly",
+		"--mount=type=bind,src=@/ws/.git/hooks,dst=@/ws/.git/hooks,ro",
+		"--mount=type=bind,src=/dev/null,dst=@/ws/key.pem,ro",
+		"--mount=type=tmpfs,dst=@/ws/secret,ro",
 		"--workdir=@/ws", "--env=LANG", "--env=CLAWSHIM_BACKEND",
 		"clawshim-test:latest", "sh", "-c", "echo hi", NULL,
 	};
@@ -250,7 +250,7 @@ static void test_golden_open(void **state)
 		"--init", "--pull=never", "--log-driver=none", "--cap-drop=ALL",
 		"--cap-add=CAP_NET_BIND_SERVICE", "--security-opt=no-new-privileges",
 		"--security-opt=seccomp=/proc/self/fd/" SECCOMP_FD_ARG, "--read-only",
-		"--tmpfs=/tmp:rw,noexec,nosuid,nodev", "--tmpfs=/run:rw,noexec,nosuid,nodev",
+		"--tmpfs=/tmp:rw,noexec,nosuid,nodev", "--tmpfs=/run:rw,nosuid,nodev",
 		"--user=0:0", "--ulimit=cpu=60:60", "--ulimit=fsize=1048576:1048576",
 		"--mount=type=bind,\"src=@/a,b\",\"dst=@/a,b\"",
 		"--mount=type=bind,src=@/ws,dst=@/ws",
@@ -276,7 +276,7 @@ static void test_overlaps(void **state)
 	for (size_t i = 0; i < pl.wrapper.n; i++)
 		if (strncmp(pl.wrapper.v[i], "--mount=", 8) == 0) {
 			mounts++;
-			char *want = xasprintf("--mount=type=bind,src=%s/ws,dst=%s/ws,readonly", T, T);
+			char *want = xasprintf("--mount=type=bind,src=%s/ws,dst=%s/ws,ro", T, T);
 			assert_string_equal(pl.wrapper.v[i], want);
 			free(want);
 		}
@@ -393,6 +393,42 @@ static void test_engine_socket(void **state)
 	unsetenv("DOCKER_HOST");
 }
 
+static bool has_arg(const char *want)
+{
+	for (size_t i = 0; i < pl.wrapper.n; i++)
+		if (strcmp(pl.wrapper.v[i], want) == 0)
+			return true;
+	print_message("# missing: %s\n", want);
+	return false;
+}
+
+/* Rootless podman: the caller's uid kept inside, processes and memory as
+ * rlimits (no cgroup limits), and a hiding tmpfs that podman must not
+ * fill with what it hides. */
+static void test_podman_rootless(void **state)
+{
+	(void)state;
+	load(HEAD "engine = podman\n[filesystem]\nworkspace = @/ws\ndeny = @/ws/secret\n"
+	     "[process]\nmax_processes = 100\nmax_memory = 1G\n");
+	struct docker_host h = host();
+	h.engine = "/usr/bin/podman";
+	h.podman = true;
+	assert_int_equal(build(&h), 0);
+	assert_true(has_arg("--user=1000:100"));
+	assert_true(has_arg("--userns=keep-id"));
+	assert_true(has_arg("--ulimit=nproc=100:100"));
+	assert_true(has_arg("--ulimit=data=1073741824:1073741824"));
+	assert_true(has_arg("--tmpfs=/run:rw,nosuid,nodev"));
+	char *hide = xasprintf("--mount=type=tmpfs,dst=%s/ws/secret,ro,notmpcopyup", T);
+	assert_true(has_arg(hide));
+	free(hide);
+	for (size_t i = 0; i < pl.wrapper.n; i++) {
+		assert_null(strstr(pl.wrapper.v[i], "--pids-limit"));
+		assert_null(strstr(pl.wrapper.v[i], "--memory"));
+	}
+	assert_non_null(strstr(find_g("at most 100 processes")->how, "RLIMIT_NPROC"));
+}
+
 #define T_(f) cmocka_unit_test_setup_teardown(f, reset, clear)
 
 int main(void)
@@ -400,7 +436,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T_(test_golden_confined), T_(test_golden_open), T_(test_overlaps),
 		T_(test_no_image), T_(test_bad_image), T_(test_tcp_ports), T_(test_no_exec),
-		T_(test_workspace_system), T_(test_engine_socket),
+		T_(test_workspace_system), T_(test_engine_socket), T_(test_podman_rootless),
 	};
 	return cmocka_run_group_tests(tests, tree_setup, tree_teardown);
 }
