@@ -148,11 +148,13 @@ demo:
 bench: clawshim
 	@$(MAKE) -C bench run
 
-install: clawshim clawshim-probe
+install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 clawshim $(DESTDIR)$(BINDIR)/clawshim
+ifneq ($(OS),Darwin)
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 clawshim-probe $(DESTDIR)$(LIBEXECDIR)/clawshim-probe
+endif
 	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawsh
 	install -m 644 man/clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawshim.1
 	install -m 644 man/clawshim.ini.5 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5

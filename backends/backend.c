@@ -21,10 +21,11 @@ static const struct backend *const backends[BACKEND_COUNT] = {
 /* Kernel-enforced backends first, the cheapest first; path and none are
  * never chosen by auto. */
 const enum backend_id backend_auto_order[] = {
-#ifdef __APPLE__
-	BACKEND_SANDBOX_EXEC, BACKEND_DOCKER,
-#else
+#ifdef __linux__
 	BACKEND_LANDLOCK, BACKEND_BWRAP, BACKEND_FIREJAIL, BACKEND_DOCKER,
+#else
+	/* The portable build (macOS). */
+	BACKEND_SANDBOX_EXEC, BACKEND_DOCKER,
 #endif
 	BACKEND_NONE,
 };

@@ -23,7 +23,7 @@ void plan_add_common(struct plan *pl, const struct policy *p)
 	plan_add(pl, "the command's " SESSION_HANDLE " dies with clawshim and with its parent",
 		 DEATH_HOW, NULL, true);
 	plan_add(pl, "processes that leave the " SESSION_HANDLE " die with it too", NULL,
-		 "nothing refuses setsid() or setpgid() here (on Linux a seccomp filter does): "
+		 "nothing refuses setsid() or setpgid() here (Linux refuses them with seccomp): "
 		 "a daemon that leaves survives clawshim", false);
 	if (p->timeout.val > 0)
 		plan_add(pl, "timeout: TERM the command's " SESSION_HANDLE ", then KILL", "supervisor",
