@@ -11,38 +11,76 @@ DESTDIR   ?=
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
+# The host's kernel, or the one to build for: `make OS=Darwin` builds the
+# portable source set (no Linux API, no libseccomp) on any system.
+OS        ?= $(shell uname -s)
 
 WARNINGS  = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wimplicit-fallthrough -Wswitch-enum
 ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
+
+POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
+OPT      ?= -O2 -g
+
+ifeq ($(OS),Darwin)
+# macOS: sandbox-exec and docker, the portable supervisor, no libseccomp.
+# Apple's ld makes position-independent executables by default and knows
+# no -z options; the compiler flags below are Apple clang's.
+HARDEN_CFLAGS  ?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS ?=
+OS_CPPFLAGS = -D_DARWIN_C_SOURCE
+PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags inih 2>/dev/null)
+INIH_LIBS  := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
+POLICY_SRC += policy/syscalls_posix.c
+BACKEND_SRC = backends/backend.c backends/common_posix.c backends/linux_only.c backends/none.c \
+              backends/seccomp_json.c backends/docker.c backends/sandbox_exec.c \
+              backends/path.c
+PROCESS_SRC = process/supervise_posix.c process/limits.c process/env.c \
+              process/mountns_plan.c
+SELFTEST_SRC = selftest/none.c
+CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
+SHIM_OBJ    = shim.o host_posix.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=.o)
+PROGRAMS    = clawshim
+else
 # Hardening in its own variable, so a packager can blank it.
 HARDEN_CFLAGS  ?= -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
                   -fstack-clash-protection -fPIE
 HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now,-z,noexecstack
+OS_CPPFLAGS = -D_GNU_SOURCE
 
 LIBS_PC   = libseccomp inih
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lseccomp -linih)
+# clawshim opens libseccomp only when it needs it (backends/lazyseccomp.c):
+# the common path loads a program compiled at build time, so clawshim
+# links inih and libc; the build tools and unit tests link libseccomp.
+INIH_LIBS  := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 
-OPT      ?= -O2 -g
-ALL_CPPFLAGS = -D_GNU_SOURCE -DCLAWSHIM_VERSION='"$(VERSION)"' \
+POLICY_SRC += policy/syscalls_linux.c
+BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backends/seccomp.c \
+              backends/seccomp_json.c \
+              backends/landlock.c backends/landlock_plan.c backends/bwrap.c \
+              backends/firejail.c backends/docker.c backends/sandbox_exec.c \
+              backends/path.c
+PROCESS_SRC = process/supervise.c process/child.c process/limits.c process/env.c \
+              process/cgroup.c process/mountns.c process/mountns_plan.c \
+              process/notify.c process/notify_serve.c process/notify_ops.c
+SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
+CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
+GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
+SHIM_OBJ    = shim.o host_linux.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=.o) \
+              $(GEN_OBJ) backends/lazyseccomp.o
+PROGRAMS    = clawshim clawshim-probe
+endif
+
+ALL_CPPFLAGS = $(OS_CPPFLAGS) -DCLAWSHIM_VERSION='"$(VERSION)"' \
                -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"' \
                $(CPPFLAGS)
 ALL_CFLAGS   = -std=gnu11 $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(PC_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
-BACKEND_SRC = backends/backend.c backends/none.c backends/seccomp.c backends/seccomp_json.c \
-              backends/landlock.c backends/landlock_plan.c backends/bwrap.c \
-              backends/firejail.c backends/docker.c backends/sandbox_exec.c \
-              backends/path.c
-PROCESS_SRC = process/supervise.c process/child.c process/env.c process/cgroup.c \
-              process/mountns.c \
-              process/notify.c process/notify_serve.c process/notify_ops.c
-SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
-CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 CORE_OBJ    = $(CORE_SRC:.c=.o)
 HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 
@@ -50,16 +88,9 @@ UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 HELPERS     = tests/helpers/try tests/helpers/notify_probe
 
 .PHONY: all check check-run install uninstall clean dist demo bench
-all: clawshim clawshim-probe
+all: $(PROGRAMS)
 
-GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
-
-# clawshim opens libseccomp only when it needs it (backends/lazyseccomp.c):
-# the common path loads a program compiled at build time, so clawshim
-# links inih and libc; the build tools and unit tests link libseccomp.
-INIH_LIBS  := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
-
-clawshim: shim.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_OBJ) $(GEN_OBJ) backends/lazyseccomp.o
+clawshim: $(SHIM_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(INIH_LIBS)
 
 # The probe --selftest runs inside each sandbox.  Static where the C
@@ -117,11 +148,13 @@ demo:
 bench: clawshim
 	@$(MAKE) -C bench run
 
-install: clawshim clawshim-probe
+install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 clawshim $(DESTDIR)$(BINDIR)/clawshim
+ifneq ($(OS),Darwin)
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 clawshim-probe $(DESTDIR)$(LIBEXECDIR)/clawshim-probe
+endif
 	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawsh
 	install -m 644 man/clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawshim.1
 	install -m 644 man/clawshim.ini.5 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5

@@ -11,11 +11,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#ifdef __linux__
+#include <sys/prctl.h>
+
 #include "process/mountns.h"
+
+/* 2 when clawshim already runs under a seccomp filter, -1 without seccomp. */
+static int seccomp_mode(void)
+{
+	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+}
+#define NO_MOUNTNS "not available (protections inside granted trees are made by Landlock expansion)"
+#else
+/* The portable build: no seccomp and no mount namespaces. */
+static int seccomp_mode(void)
+{
+	return -1;
+}
+static bool mountns_possible(void)
+{
+	return false;
+}
+#define NO_MOUNTNS "not available (Linux only)"
+#endif
 
 /* Print `s` as a JSON string. */
 static void json_str(FILE *f, const char *s)
@@ -76,12 +97,16 @@ static char *policy_text(const struct policy *p)
 /* --explain: the effective policy, every guarantee and its mechanism,
  * and the exact command line a wrapper backend would run. */
 int explain(const struct policy *p, const struct backend *be, const struct plan *pl,
-	    char *const *argv, bool json)
+	    char *const *argv, bool json, const char *unavailable)
 {
 	char *pol = policy_text(p);
 	if (json) {
 		printf("{\"backend\":");
 		json_str(stdout, be->name);
+		if (unavailable) {
+			printf(",\"unavailable\":");
+			json_str(stdout, unavailable);
+		}
 		printf(",\"guarantees\":[");
 		for (size_t i = 0; i < pl->ng; i++) {
 			const struct guarantee *g = &pl->g[i];
@@ -115,7 +140,11 @@ int explain(const struct policy *p, const struct backend *be, const struct plan 
 		json_str(stdout, pol);
 		printf("}\n");
 	} else {
-		printf("backend: %s\n\nguarantees:\n", be->name);
+		printf("backend: %s\n", be->name);
+		if (unavailable)
+			printf("NOT AVAILABLE HERE: %s (shown for inspection; nothing would run)\n",
+			       unavailable);
+		printf("\nguarantees:\n");
 		for (size_t i = 0; i < pl->ng; i++) {
 			const struct guarantee *g = &pl->g[i];
 			if (g->how)
@@ -142,7 +171,7 @@ int doctor(const struct policy *p, const struct command *cmd, bool json)
 {
 	struct utsname u;
 	uname(&u);
-	int seccomp_mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+	int seccomp = seccomp_mode();
 	bool mountns = mountns_possible();
 	int usable_kernel = 0;
 	const char *chosen = NULL;
@@ -150,14 +179,13 @@ int doctor(const struct policy *p, const struct command *cmd, bool json)
 
 	if (json)
 		printf("{\"kernel\":\"%s %s\",\"seccomp_filtered\":%s,\"mount_namespace\":%s,\"backends\":[",
-		       u.sysname, u.release, seccomp_mode == 2 ? "true" : "false", mountns ? "true" : "false");
+		       u.sysname, u.release, seccomp == 2 ? "true" : "false", mountns ? "true" : "false");
 	else
 		printf("kernel: %s %s (%s)\nseccomp: %s\nprivate mount namespace: %s\n\nbackends:\n",
 		       u.sysname, u.release, u.machine,
-		       seccomp_mode < 0 ? "not available" :
-		       seccomp_mode == 2 ? "available (clawshim already runs under a filter)" : "available",
-		       mountns ? "available" : "not available (protections inside granted trees "
-				 "are made by Landlock expansion)");
+		       seccomp < 0 ? "not available" :
+		       seccomp == 2 ? "available (clawshim already runs under a filter)" : "available",
+		       mountns ? "available" : NO_MOUNTNS);
 	for (int id = BACKEND_LANDLOCK; id < BACKEND_COUNT; id++) {
 		const struct backend *be = backend_get((enum backend_id)id);
 		char why[512] = "";

@@ -14,15 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/backend.h"
-#include "backends/prebuilt.h"
 #include "backends/seccomp.h"
 #include "common.h"
 #include "explain.h"
+#include "host.h"
 #include "policy/policy.h"
 #include "process/process.h"
 #include "selftest/selftest.h"
@@ -277,7 +276,7 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
  * all of it here.  A named backend that cannot run is an error; auto says
  * nothing unless no backend can run, and then gives every reason. */
 static const struct backend *choose_backend(const struct policy *p, const struct command *cmd,
-					    struct plan *pl)
+					    struct plan *pl, char *unavailable, size_t ulen)
 {
 	struct policy_error err = { { 0 }, { 0 } };
 	char why[512];
@@ -293,10 +292,16 @@ static const struct backend *choose_backend(const struct policy *p, const struct
 		const struct backend *be = backend_get(id);
 		if (be->probe(why, sizeof(why)) != 0) {
 			char o[300];
-			warn("%s: backend %s cannot run here: %s",
-			     origin_str(&p->backend.from, o, sizeof(o)), be->name, why);
-			hint("see clawshim --doctor, or choose another backend");
-			exit(EXIT_SETUP);
+			/* --explain shows a backend that cannot run here too
+			 * (the sandbox-exec profile on Linux), saying so. */
+			if (unavailable) {
+				snprintf(unavailable, ulen, "%s", why);
+			} else {
+				warn("%s: backend %s cannot run here: %s",
+				     origin_str(&p->backend.from, o, sizeof(o)), be->name, why);
+				hint("see clawshim --doctor, or choose another backend");
+				exit(EXIT_SETUP);
+			}
 		}
 		if (be->plan(p, cmd, pl, &err) != 0)
 			die_policy(&err);
@@ -394,71 +399,13 @@ static void require_found(struct strv *cand, const char *name)
 	}
 }
 
-/* The plan's seccomp program: the one compiled at build time for its
- * flags when there is one, else built now by libseccomp (a policy with
- * its own [seccomp] deny list); the child loads it with one seccomp(). */
-static void set_filter(struct child_spec *cs, const struct policy *p, const struct plan *pl)
-{
-	struct policy_error err = { { 0 }, { 0 } };
-	/* Nothing loads a BPF program: a setuid wrapper's plan without one,
-	 * or an engine that takes the filter as JSON. */
-	bool in_process = !pl->setup || (pl->setup & SETUP_FILTER);
-	bool handed = false;
-	for (size_t i = 0; i < pl->wrapper.n; i++)
-		handed |= strstr(pl->wrapper.v[i], SECCOMP_FD_ARG) != NULL;
-	for (size_t i = 0; i < pl->wrapper_args.n; i++)
-		handed |= strstr(pl->wrapper_args.v[i], SECCOMP_FD_ARG) != NULL;
-	cs->prog = NULL;
-	if ((!in_process && !handed) || (!in_process && pl->filter_json) || !pl->seccomp)
-		return;
-	const struct prebuilt_filter *pf = prebuilt_find(pl->seccomp, p);
-	if (pf) {
-		cs->prog = pf->prog;
-		cs->prog_len = pf->len;
-		cs->prog_notify = prebuilt_notifies(pf);
-		return;
-	}
-	scmp_filter_ctx ctx = seccomp_build(p, pl->seccomp, &err);
-	if (!ctx)
-		die_policy(&err);
-	struct sock_filter *prog;
-	size_t len;
-	if (seccomp_program(ctx, p, pl->seccomp, &prog, &len) != 0)
-		die_errno("seccomp: cannot build the filter");
-	seccomp_release(ctx);
-	cs->prog = prog;
-	cs->prog_len = (unsigned short)len;
-	cs->prog_notify = seccomp_program_notifies(prog, len);
-}
-
-/* Clawshim's filter in a memfd, for a wrapper: BPF, or an engine's JSON. */
-static int export_filter(const struct child_spec *cs)
-{
-	if (!cs->prog && !cs->plan->filter_json) {
-		errno = EINVAL; /* never hand a wrapper an empty filter */
-		return -1;
-	}
-	if (cs->plan->filter_json) {
-		char *text = seccomp_json(cs->p, cs->plan->seccomp);
-		int fd = memfd_create("clawshim-seccomp.json", MFD_CLOEXEC);
-		size_t n = strlen(text);
-		bool ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
-		free(text);
-		return ok ? fd : -1;
-	}
-	int fd = memfd_create("clawshim-seccomp", MFD_CLOEXEC);
-	size_t len = (size_t)cs->prog_len * sizeof(*cs->prog);
-	if (fd < 0 || write(fd, cs->prog, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
-		return -1;
-	return fd;
-}
-
 /* A pipe holding one byte, for the wrapper to read once its sandbox is
  * complete (bwrap --block-fd); the supervisor looks at what is left. */
 static int ready_pipe(void)
 {
 	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0 || write(fds[1], "r", 1) != 1)
+	if (pipe(fds) != 0 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    write(fds[1], "r", 1) != 1)
 		die_errno("cannot make the wrapper's ready pipe");
 	close(fds[1]);
 	return fds[0];
@@ -478,7 +425,7 @@ static void put_fds(struct child_spec *cs, struct strv *v)
 			if (k == KEEP_READY && cs->keep_fd[k] < 0)
 				cs->keep_fd[k] = ready_pipe();
 			if (k == KEEP_FILTER && cs->keep_fd[k] < 0 &&
-			    (cs->keep_fd[k] = export_filter(cs)) < 0)
+			    (cs->keep_fd[k] = host_export_filter(cs)) < 0)
 				die_errno("cannot export the seccomp filter");
 			char *arg = xasprintf("%.*s%d%s", (int)(at - v->v[i]), v->v[i],
 					      cs->keep_fd[k], at + strlen(mark[k]));
@@ -497,7 +444,7 @@ static void use_wrapper(struct child_spec *cs, struct plan *pl)
 	for (size_t i = 0; i < pl->wrapper.n; i++) {
 		if (strcmp(pl->wrapper.v[i], ARGS_FD_ARG) != 0)
 			continue;
-		int fd = memfd_create("clawshim-args", MFD_CLOEXEC);
+		int fd = host_anon_file("clawshim-args");
 		for (size_t j = 0; fd >= 0 && j < pl->wrapper_args.n; j++) {
 			size_t n = strlen(pl->wrapper_args.v[j]) + 1; /* NUL-separated */
 			if (write(fd, pl->wrapper_args.v[j], n) != (ssize_t)n)
@@ -512,30 +459,6 @@ static void use_wrapper(struct child_spec *cs, struct plan *pl)
 	cs->argv = pl->wrapper.v;
 	cs->candidates = xcalloc(2, sizeof(char *));
 	cs->candidates[0] = pl->wrapper.v[0];
-}
-
-/* The kernel exempts the root user from RLIMIT_NPROC, so root's
- * max_processes is held by a pids cgroup; without one, refuse. */
-static int root_process_limit(const struct policy *p)
-{
-	const struct pol_num *l = &p->limit[LIMIT_PROCESSES];
-	if (getuid() != 0 || !l->set || l->val == LIMIT_UNLIMITED)
-		return -1;
-	char why[300];
-	int fd = pids_cgroup_open(l->val, why, sizeof(why));
-	if (fd >= 0)
-		return fd;
-	if (fd == PIDS_CGROUP_HELD)
-		return -1;
-	if (p->best_effort.val) {
-		warn("best_effort: max_processes is not enforced for root: %s", why);
-		return -1;
-	}
-	char o[300];
-	warn("%s: max_processes cannot be enforced for root here: %s",
-	     origin_str(&l->from, o, sizeof(o)), why);
-	hint("set max_processes = unlimited, run as another user, or give clawshim a writable pids cgroup");
-	exit(EXIT_SETUP);
 }
 
 int main(int argc, char **argv)
@@ -574,14 +497,21 @@ int main(int argc, char **argv)
 	if (o.doctor)
 		return doctor(&p, &cmd, o.json);
 	struct plan pl = { 0 };
-	const struct backend *be = choose_backend(&p, &cmd, &pl);
+	char unavailable[512] = "";
+	const struct backend *be = choose_backend(&p, &cmd, &pl, o.explain && p.backend.val != BACKEND_AUTO ?
+						  unavailable : NULL, sizeof(unavailable));
 	/* Inside another clawshim (it sets CLAWSHIM_BACKEND; a command that
 	 * unsets it gets EBUSY at load, and nothing runs). */
 	if (getenv("CLAWSHIM_BACKEND"))
 		pl.seccomp |= SC_NESTED;
 	if (o.explain) {
 		plan_add_common(&pl, &p);
-		return explain(&p, be, &pl, cmd.argv, o.json);
+		int rc = explain(&p, be, &pl, cmd.argv, o.json, unavailable[0] ? unavailable : NULL);
+		if (unavailable[0]) {
+			warn("backend %s cannot run here: %s", be->name, unavailable);
+			return EXIT_SETUP;
+		}
+		return rc;
 	}
 	if (be->id == BACKEND_NONE)
 		warn("backend none: the command runs unconfined (process semantics only)");
@@ -599,10 +529,10 @@ int main(int argc, char **argv)
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
 		.envp = env.v, .cwd = cwd, .pids_cgroup_fd = -1, .keep_fd = { -1, -1, -1 },
 	};
-	set_filter(&cs, &p, &pl);
+	host_set_filter(&cs, &p, &pl);
 	if (pl.wrapper.n)
 		use_wrapper(&cs, &pl);
-	cs.pids_cgroup_fd = root_process_limit(&p);
+	cs.pids_cgroup_fd = host_root_process_limit(&p);
 	int rc = supervise(&cs);
 	if (rc == SUPERVISE_NO_NAMESPACE) {
 		/* Nothing ran: the same backend, with its protections made
@@ -614,7 +544,7 @@ int main(int argc, char **argv)
 		if (getenv("CLAWSHIM_BACKEND"))
 			pl.seccomp |= SC_NESTED;
 		cs.plan = &pl;
-		set_filter(&cs, &p, &pl);
+		host_set_filter(&cs, &p, &pl);
 		rc = supervise(&cs);
 		if (rc == SUPERVISE_NO_NAMESPACE)
 			die("cannot start the command without a mount namespace");

@@ -34,12 +34,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/random.h>
+/* Where the CLI opens a descriptor clawshim hands it. */
+#define FD_DIR "/proc/self/fd/"
+#else
+/* macOS's fdesc: opening /dev/fd/N duplicates N (host_posix.c rewinds it). */
+#define FD_DIR "/dev/fd/"
+#endif
 
 extern char **environ;
 
@@ -512,7 +519,7 @@ static void push_hardening(const struct policy *p, const struct docker_host *h,
 	/* clawshim's filter as the container's seccomp profile: the engine's
 	 * default lets AF_VSOCK, io_uring (before docker 25) and TIOCLINUX
 	 * through, and every backend must refuse the same things. */
-	strv_push(a, xstrdup("--security-opt=seccomp=/proc/self/fd/" SECCOMP_FD_ARG));
+	strv_push(a, xstrdup("--security-opt=seccomp=" FD_DIR SECCOMP_FD_ARG));
 	strv_push(a, xstrdup("--read-only"));
 	strv_push(a, xstrdup("--tmpfs=/tmp:rw,noexec,nosuid,nodev"));
 	/* podman runs its --init from /run/podman-init: exec stays allowed. */
@@ -733,8 +740,12 @@ static int docker_plan(const struct policy *p, const struct command *cmd, struct
 	if (!getcwd(cwd, sizeof(cwd)))
 		cwd[0] = '\0';
 	unsigned rnd = 0;
+#ifdef __linux__
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 		rnd = (unsigned)getppid() ^ (unsigned)time(NULL);
+#else
+	rnd = (unsigned)getppid() ^ (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+#endif
 	snprintf(cname, sizeof(cname), "clawshim-%d-%08x", (int)getpid(), rnd);
 	struct strv env = { 0 }, socks = { 0 };
 	env_build(p, environ, "docker", cmd->shell, &env);
@@ -765,9 +776,18 @@ static int reach_unix(const char *path)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
+#ifdef __linux__
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return errno;
+#else
+	/* macOS: no socket type flags; nothing runs between the calls. */
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return errno;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+#endif
 	int rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno;
 	if (rc == EINPROGRESS || rc == EAGAIN) {
 		struct pollfd pfd = { fd, POLLOUT, 0 };

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * none.c: the explicit opt-out.  The command runs with clawshim's process
- * semantics only (new session, die with parent, limits, no_new_privs, the
- * TIOCSTI/TIOCLINUX and setsid filter) and no filesystem or network
- * confinement.  Chosen only when named, and it says so.
+ * semantics only (new session, die with parent, limits, and on Linux
+ * no_new_privs and the TIOCSTI/TIOCLINUX and setsid filter) and no
+ * filesystem or network confinement.  Chosen only when named, and it says so.
  */
 #include "backend.h"
 #include "seccomp.h"
@@ -26,10 +26,13 @@ static int none_plan(const struct policy *p, const struct command *cmd,
 	 * agent's terminal (CVE-2017-5226) nor leave the session that lets
 	 * clawshim find and kill everything it started. */
 	out->seccomp = SC_TTY | SC_SESSION | SC_POLICY;
+#ifdef __linux__
+	/* The portable build says what it gives in plan_add_common() alone. */
 	plan_add(out, "new session, no controlling terminal", "setsid()", NULL, true);
 	plan_add(out, "TIOCSTI/TIOCLINUX refused", "seccomp (low 32 bits compared)", NULL, true);
 	plan_add(out, "dies with its parent, whole tree", "supervisor + watcher, setsid() refused", NULL, true);
 	plan_add(out, "no new privileges, capabilities dropped", "prctl, capset", NULL, true);
+#endif
 	plan_add(out, "filesystem and network confinement", NULL,
 		 "backend none confines nothing", false);
 	return 0;

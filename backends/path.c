@@ -39,7 +39,7 @@ static void normalise(char *path)
 	while (*s) {
 		while (*s == '/')
 			s++;
-		char *e = strchrnul(s, '/');
+		char *e = s + strcspn(s, "/");
 		size_t n = (size_t)(e - s);
 		if (n == 0 || (n == 1 && s[0] == '.')) {
 			/* nothing */
@@ -221,11 +221,14 @@ static int path_plan(const struct policy *p, const struct command *cmd, struct p
 	out->seccomp = SC_TTY | SC_SESSION | SC_POLICY;
 	plan_add(out, "arguments naming a denied path refused",
 		 "clawshim reads the command line (application layer only)", NULL, true);
+#ifdef __linux__
+	/* The portable build says what it gives in plan_add_common() alone. */
 	plan_add(out, "new session, no controlling terminal", "setsid()", NULL, true);
 	plan_add(out, "TIOCSTI/TIOCLINUX refused", "seccomp (low 32 bits compared)", NULL, true);
 	plan_add(out, "dies with its parent, whole tree", "supervisor + watcher, setsid() refused",
 		 NULL, true);
 	plan_add(out, "no new privileges, capabilities dropped", "prctl, capset", NULL, true);
+#endif
 	plan_add(out, "filesystem and network confinement", NULL,
 		 "backend path: nothing kernel-enforced protects this command", false);
 	return 0;

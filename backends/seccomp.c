@@ -33,24 +33,8 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* The Docker-default class: kernel surface an agent's command never needs. */
-const char *const seccomp_kernel_deny[] = {
-	"mount", "umount", "umount2", "pivot_root", "chroot",
-	"move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
-	"mount_setattr", "setns", "ptrace", "process_vm_readv",
-	"process_vm_writev", "process_madvise", "pidfd_getfd", "kcmp",
-	"bpf", "perf_event_open", "keyctl", "add_key", "request_key",
-	"userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register",
-	"kexec_load", "kexec_file_load", "init_module", "finit_module",
-	"delete_module", "open_by_handle_at", "name_to_handle_at", "acct",
-	"swapon", "swapoff", "reboot", "settimeofday", "clock_settime",
-	"clock_adjtime", "adjtimex", "quotactl", "quotactl_fd", "lookup_dcookie",
-	"vhangup", "iopl", "ioperm", "syslog", "uselib", "_sysctl",
-	"sethostname", "setdomainname", "fanotify_init", "nfsservctl",
-	"mbind", "migrate_pages", "move_pages",
-	"remap_file_pages",
-};
-const size_t seccomp_kernel_deny_n = ARRAY_LEN(seccomp_kernel_deny);
+/* The Docker-default class (seccomp_kernel_deny) is in seccomp_json.c,
+ * which every build has. */
 
 /* Syscalls newer than libseccomp 2.5 (numbers are shared by all
  * architectures since Linux 5.1), refused so a newer kernel cannot open

@@ -8,7 +8,9 @@
 #ifndef CLAWSHIM_SECCOMP_H
 #define CLAWSHIM_SECCOMP_H
 
+#ifdef __linux__
 #include <seccomp.h>
+#endif
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,14 +32,16 @@ enum {
 extern const char *const seccomp_kernel_deny[];
 extern const size_t seccomp_kernel_deny_n;
 
+/* The same filter as a container engine's seccomp profile (JSON, for
+ * docker/podman --security-opt seccomp=FILE); malloc'd.  Pure, and built
+ * on every system: the container is Linux whatever the host. */
+char *seccomp_json(const struct policy *p, unsigned flags);
+
+#ifdef __linux__
 /* Build the filter for `flags` and the policy. NULL and err set on error
  * (an unknown syscall name, libseccomp failure). */
 scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 			      struct policy_error *err);
-
-/* The same filter as a container engine's seccomp profile (JSON, for
- * docker/podman --security-opt seccomp=FILE); malloc'd. */
-char *seccomp_json(const struct policy *p, unsigned flags);
 
 /* The program clawshim loads: its own prefix (unknown system call numbers,
  * socket families) before libseccomp's BPF for ctx; malloc'd. 0 or -1. */
@@ -49,5 +53,6 @@ bool seccomp_program_notifies(const struct sock_filter *f, size_t len);
 /* Write the filter as BPF into a fresh memfd (libseccomp 2.5 has no
  * export to memory), for wrappers; -1 and errno on failure. */
 int seccomp_export_memfd(scmp_filter_ctx ctx);
+#endif
 
 #endif

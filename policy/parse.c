@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
-#include <seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,28 +412,6 @@ static int set_str(struct parse *ps, const struct keydef *k, const char *v)
 	return 1;
 }
 
-/* The syscall names closest to word for this architecture (only on error,
- * so walking the table is cheap enough). */
-static const char *suggest_syscall(const char *word, char *buf, size_t len)
-{
-	const char *names[512];
-	char *owned[512];
-	size_t n = 0;
-	for (int nr = 0; nr < 512; nr++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-		if (name) {
-			owned[n] = name;
-			names[n++] = name;
-		}
-	}
-	const char *s = pol_suggest(word, names, n);
-	if (s)
-		snprintf(buf, len, "did you mean '%s'?", s);
-	for (size_t i = 0; i < n; i++)
-		free(owned[i]);
-	return s ? buf : NULL;
-}
-
 static bool env_name_ok(const char *s, size_t len)
 {
 	if (!len || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
@@ -453,7 +430,7 @@ static int add_item(struct parse *ps, const struct keydef *k, struct pol_list *l
 	bool optional = false;
 	long long num = 0;
 	char *raw = NULL;
-	char hint_text[128];
+	char hint_text[128], msg[256];
 	switch (k->type) {
 	case K_PATHLIST:
 		if (item[0] == '?') {
@@ -500,9 +477,8 @@ static int add_item(struct parse *ps, const struct keydef *k, struct pol_list *l
 		break;
 	}
 	case K_SYSCALLLIST:
-		if (seccomp_syscall_resolve_name(item) == __NR_SCMP_ERROR)
-			return fail(ps, suggest_syscall(item, hint_text, sizeof(hint_text)),
-				    "unknown system call '%s'", item);
+		if (pol_syscall_check(item, msg, sizeof(msg), hint_text, sizeof(hint_text)) != 0)
+			return fail(ps, hint_text[0] ? hint_text : NULL, "%s", msg);
 		break;
 	case K_VERSION: case K_BACKEND: case K_BOOL: case K_SECONDS: case K_POSINT:
 	case K_PATH: case K_STR: case K_ENGINE: case K_NETALLOW:

@@ -71,6 +71,12 @@ void pol_hint(struct policy_error *err, const char *fmt, ...);
  * short words), or NULL. */
 const char *pol_suggest(const char *word, const char *const *cands, size_t n);
 
+/* Is `name` a system call clawshim can name in a filter here?  0; else -1
+ * with the reason in msg and a suggestion (or "") in hint.  Linux asks
+ * libseccomp (syscalls_linux.c); a build without it refuses every name
+ * (syscalls_posix.c), since an unchecked typo would deny nothing. */
+int pol_syscall_check(const char *name, char *msg, size_t msglen, char *hint, size_t hintlen);
+
 /* Intern a layer name: the returned string lives as long as p. */
 const char *pol_layer(struct policy *p, const char *name);
 

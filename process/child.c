@@ -31,73 +31,6 @@
 #include "mountns.h"
 
 
-static const int limit_resource[LIMIT_COUNT] = {
-	[LIMIT_PROCESSES] = RLIMIT_NPROC,
-	[LIMIT_MEMORY] = RLIMIT_DATA,
-	[LIMIT_CPU] = RLIMIT_CPU,
-	[LIMIT_FILE_SIZE] = RLIMIT_FSIZE,
-	[LIMIT_OPEN_FILES] = RLIMIT_NOFILE,
-};
-static const char *const limit_key[LIMIT_COUNT] = {
-	[LIMIT_PROCESSES] = "max_processes",
-	[LIMIT_MEMORY] = "max_memory",
-	[LIMIT_CPU] = "max_cpu",
-	[LIMIT_FILE_SIZE] = "max_file_size",
-	[LIMIT_OPEN_FILES] = "max_open_files",
-};
-
-/* Every limit can be set: lowering always works; raising a hard limit
- * needs CAP_SYS_RESOURCE, which clawshim never assumes.  A built-in
- * default above the caller's hard limit is only a ceiling that already
- * holds: the caller's lower limit stays.  A value a policy file asks for
- * is an amount the command may rely on, so not having it is an error. */
-int limits_check(struct policy *p, struct policy_error *err)
-{
-	for (int i = 0; i < LIMIT_COUNT; i++) {
-		const struct pol_num *l = &p->limit[i];
-		struct rlimit rl;
-		/* unlimited: clawshim sets nothing, the inherited limit stays. */
-		if (!l->set || l->val == LIMIT_UNLIMITED || !l->from.layer || getrlimit(limit_resource[i], &rl) != 0)
-			continue;
-		rlim_t want = l->val == LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)l->val;
-		if (rl.rlim_max != RLIM_INFINITY && (want == RLIM_INFINITY || want > rl.rlim_max)) {
-			if (strcmp(l->from.layer, "built-in") == 0) {
-				p->limit[i].val = (long long)rl.rlim_max;
-				continue;
-			}
-			char o[300];
-			snprintf(err->msg, sizeof(err->msg),
-				 "%s: %s = %lld is above this process's hard limit %llu",
-				 origin_str(&l->from, o, sizeof(o)), limit_key[i], l->val,
-				 (unsigned long long)rl.rlim_max);
-			snprintf(err->hint, sizeof(err->hint),
-				 "lower %s, or raise the hard limit before starting clawshim", limit_key[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Soft and hard limits both set, so the command cannot raise them back.
- * `core_only`: a wrapper applies the policy's limits itself. */
-static void apply_limits(const struct policy *p, bool core_only)
-{
-	struct rlimit zero = { 0, 0 };
-	/* Core dumps off: a crashing command must not write its memory (which
-	 * may hold secrets read before confinement) to disk. */
-	if (setrlimit(RLIMIT_CORE, &zero) != 0)
-		die_errno("setrlimit(RLIMIT_CORE)");
-	for (int i = 0; i < LIMIT_COUNT && !core_only; i++) {
-		const struct pol_num *l = &p->limit[i];
-		if (!l->set || l->val == LIMIT_UNLIMITED)
-			continue;
-		rlim_t v = l->val == LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)l->val;
-		struct rlimit rl = { v, v };
-		if (setrlimit(limit_resource[i], &rl) != 0)
-			die_errno("setrlimit(%s)", limit_key[i]);
-	}
-}
-
 static int cap_from_name(const char *name)
 {
 	static const char *const names[] = {
@@ -208,7 +141,7 @@ int child_main(void *arg)
 		die_errno("cannot join the process-limit cgroup");
 	close_fds();
 	unsigned setup = cs->plan->setup ? cs->plan->setup : SETUP_ALL;
-	apply_limits(cs->p, setup & SETUP_NO_LIMITS);
+	limits_apply(cs->p, setup & SETUP_NO_LIMITS);
 	/* Mounts first: a Landlock-restricted process may not mount. */
 	if (cs->plan->mounts) {
 		mountns_apply(cs->plan->mounts, cs->uid != 0, cs->uid, cs->gid);

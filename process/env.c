@@ -67,7 +67,7 @@ void exec_candidates(const char *file, char **envp, struct strv *out)
 			path = *e + 5;
 	const char *s = path;
 	for (;;) {
-		const char *colon = strchrnul(s, ':');
+		const char *colon = s + strcspn(s, ":");
 		size_t n = (size_t)(colon - s);
 		if (n == 0)
 			strv_pushf(out, "%s", file);

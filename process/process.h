@@ -3,7 +3,6 @@
 #ifndef CLAWSHIM_PROCESS_H
 #define CLAWSHIM_PROCESS_H
 
-#include <seccomp.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -16,6 +15,8 @@ enum { KEEP_FILTER, KEEP_ARGS, KEEP_READY, KEEP_N };
 
 /* Everything the child needs, computed before the spawn so that the child
  * (which shares memory with the suspended supervisor) only acts. */
+struct sock_filter;
+
 struct child_spec {
 	const struct policy *p;
 	const struct backend *be;
@@ -50,6 +51,10 @@ void exec_candidates(const char *file, char **envp, struct strv *out);
 /* Check the policy's rlimits can be applied here (none raises a hard
  * limit); -1 and err set otherwise. */
 int limits_check(struct policy *p, struct policy_error *err);
+
+/* In the child: core dumps off and the policy's limits, soft and hard
+ * (only core dumps with `core_only`: a wrapper applies them itself). */
+void limits_apply(const struct policy *p, bool core_only);
 
 /* The child: process setup, backend apply, seccomp, execve. Never returns. */
 int child_main(void *spec);

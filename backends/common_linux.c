@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* common_linux.c: the guarantees clawshim's Linux supervisor and child
+ * setup (process/supervise.c, process/child.c) give on every backend. */
+#include "backend.h"
+#include "seccomp.h"
+
+/* The guarantees every backend shares: clawshim's process semantics and
+ * what its seccomp filter refuses (in process, or handed to a wrapper). */
+void plan_add_common(struct plan *pl, const struct policy *p)
+{
+	unsigned sc = pl->seccomp;
+	const char *filt = (pl->setup && !(pl->setup & SETUP_FILTER)) ?
+		"seccomp filter, handed to the wrapper" : "seccomp filter";
+	plan_add(pl, "new session without a controlling terminal", "setsid() before exec", NULL, true);
+	plan_add(pl, "every process started dies with clawshim and with its parent",
+		 "supervisor (subreaper, PR_SET_PDEATHSIG) and a watcher", NULL, true);
+	if (p->timeout.val > 0)
+		plan_add(pl, "timeout: TERM the whole tree, then KILL", "supervisor", NULL, true);
+	plan_add(pl, "core dumps off; resource limits from [process]", "setrlimit (root: pids cgroup)",
+		 NULL, true);
+	plan_add(pl, "secret-looking environment variables removed", "clawshim", NULL, true);
+	if (sc & SC_TTY)
+		plan_add(pl, "TIOCSTI and TIOCLINUX refused (low 32 bits compared)", filt, NULL, true);
+	if (sc & SC_SESSION)
+		plan_add(pl, "setsid() refused: the session stays a complete handle", filt, NULL, true);
+	if (sc & SC_KERNEL)
+		plan_add(pl, "no mount, namespaces, ptrace, bpf, perf, keyring, io_uring, "
+			 "module or clock changes", filt, NULL, true);
+	if (sc & SC_NET)
+		plan_add(pl, "no sockets but AF_UNIX (and TCP where ports are allowed)", filt, NULL, true);
+	if ((sc & SC_UNIX) && !(sc & SC_NESTED)) {
+		plan_add(pl, "connect only to the named unix sockets in [network] unix",
+			 "seccomp user notification: clawshim connects after checking", NULL, true);
+		plan_add(pl, "chmod, chown, utimes, xattrs only inside the writable paths",
+			 "seccomp user notification: clawshim performs them after checking", NULL, true);
+	} else if (sc & SC_UNIX) {
+		plan_add(pl, "connect() refused unless allow = all (under an outer clawshim)", filt,
+			 NULL, true);
+		plan_add(pl, "chmod, chown and xattrs refused (under an outer clawshim)", filt, NULL, true);
+	}
+	if ((sc & SC_POLICY) && p->seccomp_deny.n)
+		plan_add(pl, "the system calls in [seccomp] deny refused", filt, NULL, true);
+	if (!pl->setup || (pl->setup & SETUP_NNP))
+		plan_add(pl, "no new privileges (setuid and file capabilities inert)", "PR_SET_NO_NEW_PRIVS",
+			 NULL, true);
+	if (!pl->setup || (pl->setup & SETUP_CAPS))
+		plan_add(pl, "no capabilities, even as root", "bounding set emptied, capset", NULL, true);
+}
