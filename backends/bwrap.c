@@ -32,7 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,7 +153,7 @@ struct bw {
 /* The plan's private data: strings for --explain, the connect filter. */
 struct bw_priv {
 	struct strv strs;
-	scmp_filter_ctx connect;
+	bool connect;   /* load seccomp_connect_program() before bwrap */
 };
 
 static void priv_free(void *v)
@@ -159,8 +162,6 @@ static void priv_free(void *v)
 	if (!pv)
 		return;
 	strv_free(&pv->strs);
-	if (pv->connect)
-		seccomp_release(pv->connect);
 	free(pv);
 }
 
@@ -502,48 +503,23 @@ static int check_refusals(struct bw *b, struct policy_error *err)
 
 /* ---- the connect filter ---- */
 
-/* connect() refused, and AF_UNIX sockets of any type but stream and
- * seqpacket (SOCK_RAW is a datagram socket for AF_UNIX), which are
- * connection-based: with no network namespace of the host's, nothing is
- * left to reach.  Loaded before bwrap (which creates none of these) is
- * exec'd, so both bwrap and the command inherit it. */
-static scmp_filter_ctx connect_filter(struct policy_error *err)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	/* Another architecture's system calls: libseccomp's default (kill);
-	 * the main filter, loaded later by bwrap, kills the whole process. */
-	int rc = ctx ? 0 : -ENOMEM;
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(connect), 0);
-	for (unsigned type = 0; type < 16 && rc == 0; type++) {
-		if (type == SOCK_STREAM || type == SOCK_SEQPACKET)
-			continue;
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
-				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, AF_UNIX),
-				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xfu, type));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socketpair), 2,
-					      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, AF_UNIX),
-					      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xfu, type));
-	}
-	if (rc == 0)
-		return ctx;
-	if (ctx)
-		seccomp_release(ctx);
-	refuse(err, "", "bwrap: cannot build the connect filter: %s", strerror(-rc));
-	return NULL;
-}
-
-/* In the child, before exec'ing bwrap: load the connect filter. */
+/* In the child, before exec'ing bwrap: connect() refused, and AF_UNIX
+ * sockets of any type but stream and seqpacket (SOCK_RAW is a datagram
+ * socket for AF_UNIX), which are connection-based: with no network
+ * namespace of the host's, nothing is left to reach.  bwrap creates none
+ * of these, and the command inherits the filter.  A fixed program
+ * (seccomp_connect_program): no libseccomp on this path. */
 static void bwrap_apply(const struct policy *p, const struct plan *pl)
 {
 	(void)p;
 	const struct bw_priv *pv = pl->priv;
 	if (!pv || !pv->connect)
 		return;
-	int rc = seccomp_load(pv->connect);
-	if (rc)
-		die("bwrap: cannot load the connect filter: %s", strerror(-rc));
+	size_t len;
+	const struct sock_filter *f = seccomp_connect_program(&len);
+	struct sock_fprog fp = { (unsigned short)len, (struct sock_filter *)f };
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) != 0)
+		die_errno("bwrap: cannot load the connect filter");
 }
 
 /* ---- guarantees ---- */
@@ -728,8 +704,7 @@ static int bwrap_plan(const struct policy *p, const struct command *cmd, struct 
 	for (size_t i = 0; i < p->unix_sockets.n; i++)
 		if (p->unix_sockets.v[i].path)
 			filter_on = false;
-	if (rc == 0 && filter_on && !(pv->connect = connect_filter(err)))
-		rc = -1;
+	pv->connect = filter_on;
 	if (rc < 0) {
 		free(b.ops);
 		priv_free(pv);

@@ -265,6 +265,44 @@ int seccomp_export_memfd(scmp_filter_ctx ctx)
 #define ARG0_LO (offsetof(struct seccomp_data, args[0]) + 4)
 #endif
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ARG1_LO (offsetof(struct seccomp_data, args[1]))
+#else
+#define ARG1_LO (offsetof(struct seccomp_data, args[1]) + 4)
+#endif
+
+#ifdef ARCH_NATIVE
+/* connect() refused with EACCES, and socket()/socketpair() of AF_UNIX
+ * with any type but stream and seqpacket; everything else allowed; a
+ * foreign architecture or x32 number kills.  Small and fixed, so written
+ * here rather than built by libseccomp on every run. */
+static const struct sock_filter connect_prog[] = {
+	/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_NATIVE, 0, 14),      /* -> 16 */
+	/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	/* 3 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 12, 0),       /* -> 16 */
+	/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 9, 0),      /* -> 14 */
+	/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 2, 0),       /* -> 8 */
+	/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socketpair, 1, 0),   /* -> 8 */
+	/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	/* 8 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO),
+	/* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 5),           /* -> 15 */
+	/* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1_LO),
+	/* 11 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf),
+	/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCK_STREAM, 2, 0),      /* -> 15 */
+	/* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCK_SEQPACKET, 1, 0),   /* -> 15 */
+	/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA)),
+	/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	/* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+};
+
+const struct sock_filter *seccomp_connect_program(size_t *len)
+{
+	*len = ARRAY_LEN(connect_prog);
+	return connect_prog;
+}
+#endif
+
 /* The prefix clawshim puts before libseccomp's program: what is one
  * comparison in BPF but many rules in libseccomp.  For the native
  * architecture: a system call number above the highest we know is

@@ -49,6 +49,9 @@ struct sock_filter;
 int seccomp_program(scmp_filter_ctx ctx, const struct policy *p, unsigned flags,
 		    struct sock_filter **out, size_t *len);
 bool seccomp_program_notifies(const struct sock_filter *f, size_t len);
+/* A fixed program: connect() and AF_UNIX datagram sockets refused (the
+ * bwrap backend's, loaded before bwrap). */
+const struct sock_filter *seccomp_connect_program(size_t *len);
 
 /* Write the filter as BPF into a fresh memfd (libseccomp 2.5 has no
  * export to memory), for wrappers; -1 and errno on failure. */

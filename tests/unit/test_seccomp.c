@@ -241,6 +241,36 @@ static void test_json_profile(void **state)
 	free(j);
 }
 
+/* The bwrap backend's fixed connect program. */
+static void test_connect_program(void **state)
+{
+	(void)state;
+#ifndef __x86_64__
+	skip();
+#endif
+	size_t len;
+	const struct sock_filter *f = seccomp_connect_program(&len);
+	const uint32_t X86_64 = 0xc000003e, I386 = 0x40000003;
+	const uint32_t ALLOW = SECCOMP_RET_ALLOW, KILL = SECCOMP_RET_KILL_PROCESS;
+	const uint32_t EACCES_ = SECCOMP_RET_ERRNO | EACCES;
+	assert_int_equal(run(f, len, X86_64, __NR_connect, 3, 0), EACCES_);
+	assert_int_equal(run(f, len, X86_64, __NR_socket, AF_UNIX, SOCK_STREAM), ALLOW);
+	assert_int_equal(run(f, len, X86_64, __NR_socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC),
+			 ALLOW);
+	assert_int_equal(run(f, len, X86_64, __NR_socket, AF_UNIX, SOCK_DGRAM), EACCES_);
+	assert_int_equal(run(f, len, X86_64, __NR_socket, AF_UNIX, SOCK_RAW | SOCK_NONBLOCK),
+			 EACCES_);
+	assert_int_equal(run(f, len, X86_64, __NR_socketpair, AF_UNIX, SOCK_DGRAM), EACCES_);
+	assert_int_equal(run(f, len, X86_64, __NR_socketpair, AF_UNIX, SOCK_STREAM), ALLOW);
+	/* The family compared on its low 32 bits, as the kernel reads it. */
+	assert_int_equal(run(f, len, X86_64, __NR_socket, 0x100000000ull | AF_UNIX, SOCK_DGRAM),
+			 EACCES_);
+	assert_int_equal(run(f, len, X86_64, __NR_socket, AF_INET, SOCK_DGRAM), ALLOW);
+	assert_int_equal(run(f, len, X86_64, __NR_openat, 0, 0), ALLOW);
+	assert_int_equal(run(f, len, X86_64, 0x40000000 | __NR_connect, 0, 0), KILL);
+	assert_int_equal(run(f, len, I386, 102 /* socketcall */, 3, 0), KILL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_prebuilt_not_for_policy_lists),
 		cmocka_unit_test(test_json_profile),
 		cmocka_unit_test(test_program_answers),
+		cmocka_unit_test(test_connect_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
