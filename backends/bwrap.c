@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -56,15 +57,21 @@ static const char *bwrap_program(void)
 	return p ? p : "/usr/bin/bwrap";
 }
 
-static int exit_now(void *arg)
+/* As the first process of bwrap's namespaces: mount a procfs, which the
+ * kernel refuses where the one we have is partly hidden by mounts (a
+ * container's masked /proc files).  The mount stays in the throw-away
+ * mount namespace, a slave of ours. */
+static int mount_proc(void *arg)
 {
 	(void)arg;
-	_exit(0);
+	_exit(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0 ? 0 :
+	      errno & 0xff);
 }
 
-/* Can a child of ours create a user namespace?  The sysctls give the
- * common reasons by name; a throw-away child made in one catches
- * the rest (a container's or an outer clawshim's seccomp filter). */
+/* Can bwrap make its sandbox here?  The sysctls give the common reasons
+ * by name; a throw-away child in new user, mount and PID namespaces
+ * mounting a procfs, as bwrap will, catches the rest (a container's or an
+ * outer clawshim's seccomp filter, a masked /proc). */
 static int userns_works(char *why, size_t whylen)
 {
 	if (read_long_file("/proc/sys/kernel/unprivileged_userns_clone", 1) == 0 && getuid() != 0) {
@@ -82,18 +89,26 @@ static int userns_works(char *why, size_t whylen)
 			 "kernel.apparmor_restrict_unprivileged_userns = 1 (give bwrap an AppArmor profile)");
 		return -1;
 	}
-	/* A vfork-style child made in a new user namespace: no page tables
-	 * copied, and the very clone bwrap itself will need. */
+	/* vfork-style: no page tables copied. */
 	static char stack[16 * 1024] __attribute__((aligned(16)));
-	pid_t pid = clone(exit_now, stack + sizeof(stack),
-			  CLONE_NEWUSER | CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
-	if (pid > 0) {
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return 0;
+	pid_t pid = clone(mount_proc, stack + sizeof(stack),
+			  CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_VM | CLONE_VFORK | SIGCHLD,
+			  NULL);
+	if (pid < 0) {
+		snprintf(why, whylen, "user namespaces are refused here: clone(CLONE_NEWUSER): %s%s",
+			 strerror(errno),
+			 getenv("CLAWSHIM_BACKEND") ? " (inside another clawshim sandbox)" : "");
+		return -1;
 	}
-	snprintf(why, whylen, "user namespaces are refused here: clone(CLONE_NEWUSER): %s%s",
-		 strerror(errno), getenv("CLAWSHIM_BACKEND") ? " (inside another clawshim sandbox)" : "");
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	snprintf(why, whylen, "bwrap could not mount /proc in its sandbox here: %s%s",
+		 WIFEXITED(st) ? strerror(WEXITSTATUS(st)) : "the test child was killed",
+		 WIFEXITED(st) && WEXITSTATUS(st) == EPERM ?
+		 " (parts of this /proc are hidden by mounts, as in a container)" : "");
 	return -1;
 }
 

@@ -281,12 +281,37 @@ t_signals() {
 	done
 }
 
-# A bwrap that cannot complete its sandbox (here: it may not mount /proc,
-# as in containers with masked /proc files) is a setup failure: 125 and
-# bwrap's reason, never exit 1 as if the command had failed.
+# A bwrap that cannot complete its sandbox is a setup failure: 125 and
+# bwrap's reason, never exit 1 as if the command had failed.  Here it may
+# not create a single process (max_processes = 1: RLIMIT_NPROC, for root
+# a pids cgroup).
 t_setup_fails() {
 	usable || return
 	W=$(newdir setup)
+	NP=$(mkpolicy "$SCRATCH/$WHO-np1.ini" <<EOF
+[clawshim]
+version = 1
+[process]
+max_processes = 1
+EOF
+)
+	[ "$WHO" = root ] || chown 65534:65534 "$NP"
+	run_in "$W" $CS --policy "$NP" -- sh -c 'echo ran >ran'
+	is 125 "$RC" "$WHO: bwrap cannot create its namespaces: exit 125"
+	has_line "$ERR" "clawshim: bwrap could not set up the sandbox (its message is above); the command did not run" \
+		"$WHO: ... saying the command did not run"
+	case $ERR in *"bwrap: "*) ok 0 "$WHO: ... after bwrap's own reason" ;;
+	*) ok 1 "$WHO: ... after bwrap's own reason"; diagm "$ERR" ;; esac
+	[ ! -e "$W/ran" ]; ok $? "$WHO: nothing ran"
+	sb sh -c 'exit 1'
+	is 1 "$RC" "$WHO: (control) the command's own exit 1 is still 1"
+}
+
+# Where a procfs cannot be mounted in bwrap's namespaces (parts of /proc
+# hidden by mounts, as in containers), the probe says so: nothing runs.
+t_masked_proc() {
+	usable || return
+	W=$(newdir masked)
 	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
 		skip "$WHO: needs root and unshare(1) to mask /proc"
 		return
@@ -296,14 +321,10 @@ t_setup_fails() {
 		>"$SCRATCH/out" 2>"$SCRATCH/err" </dev/null)
 	RC=$?
 	ERR=$(cat "$SCRATCH/err")
-	is 125 "$RC" "$WHO: bwrap cannot mount /proc: exit 125"
-	has_line "$ERR" "clawshim: bwrap could not set up the sandbox (its message is above); the command did not run" \
-		"$WHO: ... saying the command did not run"
-	case $ERR in *"bwrap: "*) ok 0 "$WHO: ... after bwrap's own reason" ;;
-	*) ok 1 "$WHO: ... after bwrap's own reason"; diagm "$ERR" ;; esac
+	is 125 "$RC" "$WHO: /proc partly hidden: exit 125"
+	like "$ERR" "*backend bwrap cannot run here: bwrap could not mount /proc in its sandbox here: *hidden by mounts*" \
+		"$WHO: ... saying bwrap could not mount /proc"
 	[ ! -e "$W/ran" ]; ok $? "$WHO: nothing ran"
-	sb sh -c 'exit 1'
-	is 1 "$RC" "$WHO: (control) the command's own exit 1 is still 1"
 }
 
 t_tty() {
@@ -434,6 +455,7 @@ for_each_user t_network
 for_each_user t_syscalls
 for_each_user t_signals
 for_each_user t_setup_fails
+for_each_user t_masked_proc
 for_each_user t_tty
 for_each_user t_work
 for_each_user t_die
