@@ -109,51 +109,6 @@ void kill_session(pid_t sid, int sig, bool until_gone)
 	}
 }
 
-/* Protected paths absent at the start inside a writable tree, moved aside
- * if the command creates them (as process/supervise.c does on Linux: a
- * container's mounts can only protect what exists). */
-static char **guard_from, **guard_to;
-static size_t nguard;
-
-static void guards_init(const struct policy *p)
-{
-	const struct pol_list *lists[] = { &p->deny, &p->deny_write };
-	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
-		for (size_t i = 0; i < lists[l]->n; i++) {
-			const char *a = lists[l]->v[i].absent;
-			bool writable = a && path_inside(a, p->workspace.val);
-			for (size_t j = 0; a && !writable && j < p->read_write.n; j++)
-				writable = p->read_write.v[j].path &&
-					   path_inside(a, p->read_write.v[j].path);
-			if (!writable)
-				continue;
-			guard_from = xrealloc(guard_from, (nguard + 1) * sizeof(char *));
-			guard_to = xrealloc(guard_to, (nguard + 1) * sizeof(char *));
-			guard_from[nguard] = xstrdup(a);
-			guard_to[nguard++] = xasprintf("%s.clawshim-quarantine.%d", a, (int)getpid());
-		}
-}
-
-static int guards_check(bool quiet)
-{
-	int moved = 0;
-	for (size_t i = 0; i < nguard; i++) {
-		struct stat st;
-		if (lstat(guard_from[i], &st) != 0)
-			continue;
-		if (rename(guard_from[i], guard_to[i]) == 0) {
-			moved++;
-			if (!quiet)
-				warn("the command created %s, which the policy protects; moved it to %s",
-				     guard_from[i], guard_to[i]);
-		} else if (!quiet) {
-			warn("the command created %s, which the policy protects, and it could not be "
-			     "moved: %s", guard_from[i], strerror(errno));
-		}
-	}
-	return moved;
-}
-
 /* Every descriptor above 2, except `keep`, closed (the watcher) or
  * marked close-on-exec (the child: its exec-status pipe must stay open
  * until exec).  /dev/fd lists the open ones on macOS and Linux; else
