@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -89,6 +90,15 @@ static bool firejail_would_sandbox(void)
 	return false;
 }
 
+static int firejail_sandboxes(char *why, size_t whylen)
+{
+	if (firejail_would_sandbox())
+		return 0;
+	snprintf(why, whylen, "firejail would run the command without any sandbox here (no "
+		 "kernel threads in /proc: it believes it is inside a sandbox already)");
+	return -1;
+}
+
 /* Run "firejail --version" as this user: firejail answers it only to
  * users its firejail.users rule admits.  The output, NUL-terminated. */
 static int run_version(const char *fj, char *out, size_t outlen, int *status)
@@ -124,6 +134,53 @@ static int run_version(const char *fj, char *out, size_t outlen, int *status)
 	return 0;
 }
 
+/* `firejail --version` costs a few milliseconds on every command, and its
+ * answer depends only on the binary, on /etc/firejail (who may use it)
+ * and on the user: a passing answer is kept in $XDG_RUNTIME_DIR (per
+ * boot, the user's own) under those identities.  Not a protection: a
+ * forged entry can only make firejail run and fail (an option it lacks,
+ * a user it refuses), never make anything run unconfined. */
+static void probe_key(const struct stat *bin, char *key, size_t len)
+{
+	struct stat u = { 0 }, c = { 0 };
+	(void)!stat("/etc/firejail/firejail.users", &u);
+	(void)!stat("/etc/firejail/firejail.config", &c);
+	snprintf(key, len, "firejail-ok %lu %lu %lld %lld.%09ld %lld.%09ld %lld.%09ld %u\n",
+		 (unsigned long)bin->st_dev, (unsigned long)bin->st_ino, (long long)bin->st_size,
+		 (long long)bin->st_ctim.tv_sec, bin->st_ctim.tv_nsec,
+		 (long long)u.st_ctim.tv_sec, u.st_ctim.tv_nsec,
+		 (long long)c.st_ctim.tv_sec, c.st_ctim.tv_nsec, (unsigned)getuid());
+}
+
+static bool probe_cached(const char *path, const char *key)
+{
+	char buf[256];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	ssize_t n = fstat(fd, &st) == 0 && st.st_uid == getuid() ? read(fd, buf, sizeof(buf) - 1) : -1;
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strcmp(buf, key) == 0;
+}
+
+static void probe_remember(const char *path, const char *key)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	size_t n = strlen(key);
+	bool ok = write(fd, key, n) == (ssize_t)n;
+	close(fd);
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
 static int firejail_probe(char *why, size_t whylen)
 {
 	const char *found = backend_find_program("firejail");
@@ -138,6 +195,13 @@ static int firejail_probe(char *why, size_t whylen)
 		snprintf(why, whylen, "%s is not setuid root, and firejail cannot sandbox without it", fj);
 		return -1;
 	}
+	char key[256], cache[PATH_MAX] = "";
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	probe_key(&st, key, sizeof(key));
+	if (rt && rt[0] == '/')
+		snprintf(cache, sizeof(cache), "%s/clawshim-firejail-probe", rt);
+	if (cache[0] && probe_cached(cache, key))
+		return firejail_sandboxes(why, whylen);
 	char out[2048];
 	int status = 0;
 	if (run_version(fj, out, sizeof(out), &status) != 0) {
@@ -166,11 +230,10 @@ static int firejail_probe(char *why, size_t whylen)
 		snprintf(why, whylen, "firejail %u.%u.%u is older than 0.9.72", a, b, c);
 		return -1;
 	}
-	if (!firejail_would_sandbox()) {
-		snprintf(why, whylen, "firejail would run the command without any sandbox here (no "
-			 "kernel threads in /proc: it believes it is inside a sandbox already)");
+	if (firejail_sandboxes(why, whylen) != 0)
 		return -1;
-	}
+	if (cache[0])
+		probe_remember(cache, key);
 	return 0;
 }
 

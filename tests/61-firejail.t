@@ -94,4 +94,35 @@ e" "$OUT" "$WHO: with its output"
 }
 
 for_each_user t61
+
+# The probe's `firejail --version` is remembered in $XDG_RUNTIME_DIR, keyed
+# by the binary, /etc/firejail and the user: not run again while they are
+# the same, run again when the entry does not match.
+t_probe_cache() {
+	W=$(newdir cache)
+	RT=$(newdir rt)
+	chmod 700 "$RT"
+	[ "$WHO" = root ] || chown 65534:65534 "$RT"
+	if ! command -v strace >/dev/null 2>&1; then
+		skip "$WHO: strace is missing (apt-get install strace)"
+		return
+	fi
+	versions() {
+		(cd "$W" && $AS env XDG_RUNTIME_DIR="$RT" strace -f -qq -e trace=execve -o "$SCRATCH/trace" \
+			$CLAWSHIM --backend firejail -- true >/dev/null 2>&1)
+		grep -c '"--version"' "$SCRATCH/trace"
+	}
+	if [ "$WHO" != root ]; then
+		# firejail refuses uid 65534: nothing is remembered.
+		is 1 "$(versions)" "$WHO: a refused user: firejail --version runs"
+		[ ! -e "$RT/clawshim-firejail-probe" ]; ok $? "$WHO: ... and nothing is remembered"
+		return
+	fi
+	is 1 "$(versions)" "$WHO: the first run asks firejail --version"
+	[ -f "$RT/clawshim-firejail-probe" ]; ok $? "$WHO: ... and remembers the answer"
+	is 0 "$(versions)" "$WHO: the next run does not ask again"
+	echo "firejail-ok 1 2 3 4.0 5.0 6.0 0" >"$RT/clawshim-firejail-probe"
+	is 1 "$(versions)" "$WHO: an entry for another binary is not used"
+}
+for_each_user t_probe_cache
 done_testing
