@@ -59,8 +59,9 @@ static const char *bwrap_program(void)
 
 /* As the first process of bwrap's namespaces: mount a procfs, which the
  * kernel refuses where the one we have is partly hidden by mounts (a
- * container's masked /proc files).  The mount stays in the throw-away
- * mount namespace, a slave of ours. */
+ * container's masked /proc files).  The mount cannot reach ours: a mount
+ * namespace made with a new user namespace has its shared mounts turned
+ * into slaves. */
 static int mount_proc(void *arg)
 {
 	(void)arg;
@@ -95,8 +96,11 @@ static int userns_works(char *why, size_t whylen)
 			  CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_VM | CLONE_VFORK | SIGCHLD,
 			  NULL);
 	if (pid < 0) {
-		snprintf(why, whylen, "user namespaces are refused here: clone(CLONE_NEWUSER): %s%s",
-			 strerror(errno),
+		int e = errno;
+		bool refused = e == EPERM || e == EINVAL || e == ENOSPC || e == EUSERS;
+		snprintf(why, whylen, "%s: clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID): %s%s",
+			 refused ? "user namespaces are refused here" :
+				   "cannot make bwrap's namespaces", strerror(e),
 			 getenv("CLAWSHIM_BACKEND") ? " (inside another clawshim sandbox)" : "");
 		return -1;
 	}
@@ -108,7 +112,8 @@ static int userns_works(char *why, size_t whylen)
 	snprintf(why, whylen, "bwrap could not mount /proc in its sandbox here: %s%s",
 		 WIFEXITED(st) ? strerror(WEXITSTATUS(st)) : "the test child was killed",
 		 WIFEXITED(st) && WEXITSTATUS(st) == EPERM ?
-		 " (parts of this /proc are hidden by mounts, as in a container)" : "");
+		 " (parts of this /proc are hidden by mounts, as in a container, or a seccomp "
+		 "filter refuses mount)" : "");
 	return -1;
 }
 

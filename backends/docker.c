@@ -2,8 +2,9 @@
 /*
  * docker.c: the docker backend: `docker run` (or podman) of the policy's
  * [docker] image, hardened (dclaw's flags): all capabilities dropped,
- * no-new-privileges, a read-only root, noexec tmpfs on /tmp and /run, the
- * caller's uid:gid, pids/memory/ulimit limits, no network unless allowed,
+ * no-new-privileges, a read-only root, noexec tmpfs on /tmp and /run (on
+ * podman /run may exec: its init is there), the caller's uid:gid,
+ * pids/memory/ulimit limits, no network unless allowed,
  * and only the policy's host paths bound in, each at its own path.
  *
  * The argv is data (never a shell string); every valued option is written
@@ -74,7 +75,7 @@ static const char *const own_dirs[] = { "/", "/tmp", "/var/tmp", "/run", "/var" 
 static const char *not_bound_why(const char *path)
 {
 	if (strcmp(path, "/tmp") == 0 || strcmp(path, "/run") == 0)
-		return "the container's own noexec tmpfs, not the host's";
+		return "the container's own tmpfs, not the host's";
 	for (size_t i = 0; i < ARRAY_LEN(own_dirs); i++)
 		if (strcmp(path, own_dirs[i]) == 0)
 			return "the container's own directory (read-only image), not the host's";
@@ -271,10 +272,11 @@ static void protect_reads(const struct policy *p, struct dplan *d, struct plan *
 	}
 }
 
-/* no_exec: the container's tmpfs are noexec, the image is read-only; a
- * host bind cannot be made noexec by the engine (no such bind option). */
-static int protect_exec(const struct policy *p, struct dplan *d, struct plan *out,
-			struct policy_error *err)
+/* no_exec: the container's tmpfs are noexec (podman's /run is not: its
+ * init runs from there), the image is read-only; a host bind cannot be
+ * made noexec by the engine (no such bind option). */
+static int protect_exec(const struct policy *p, const struct docker_host *h, struct dplan *d,
+			struct plan *out, struct policy_error *err)
 {
 	for (size_t i = 0; i < p->no_exec.n; i++) {
 		const char *path = p->no_exec.v[i].path;
@@ -285,6 +287,15 @@ static int protect_exec(const struct policy *p, struct dplan *d, struct plan *ou
 			if (d->m[j].kind != MK_MASK &&
 			    (under(d->m[j].path, path) || under(path, d->m[j].path)))
 				bound = d->m[j].path;
+		if (!bound && h->podman && under(path, "/run")) {
+			const char *why = "podman runs its init from /run, which cannot be noexec";
+			if (!p->best_effort.val)
+				return refuse(err, "remove it from no_exec, set best_effort = true, or "
+					      "use engine = docker", "docker: no_exec %s cannot be "
+					      "enforced on podman: %s", path, why);
+			plan_add(out, what, NULL, why, true);
+			continue;
+		}
 		if (!bound) {
 			plan_add(out, what, under(path, "/tmp") || under(path, "/run") ?
 				 "noexec tmpfs" : "not mounting it from the host (read-only image)",
@@ -345,7 +356,7 @@ static int plan_mounts(const struct policy *p, const struct docker_host *h, stru
 	protect_writes(p, d, out);
 	dedupe(d, false);
 	protect_reads(p, d, out);
-	if (protect_exec(p, d, out, err) < 0 || check_sockets(d, h->sockets, err) < 0)
+	if (protect_exec(p, h, d, out, err) < 0 || check_sockets(d, h->sockets, err) < 0)
 		return -1;
 	qsort(d->m, d->n, sizeof(*d->m), cmp_mount);
 	plan_add(out, "no access to any other host path", "container mount namespace: only the "
@@ -445,7 +456,7 @@ static void push_limits(const struct policy *p, const struct docker_host *h, str
 	long long pids = np->set ? np->val : 256;
 	if (pids != LIMIT_UNLIMITED && rootless) {
 		strv_pushf(a, "--ulimit=nproc=%lld:%lld", pids, pids);
-		plan_add(out, keep(d, xasprintf("at most %lld processes", pids)),
+		plan_add(out, keep(d, xasprintf("at most %lld processes of the user", pids)),
 			 "--ulimit nproc (RLIMIT_NPROC, counting all of the user's processes; "
 			 "rootless podman has no pids cgroup)", NULL, true);
 	} else if (pids != LIMIT_UNLIMITED) {
@@ -456,9 +467,9 @@ static void push_limits(const struct policy *p, const struct docker_host *h, str
 	const struct pol_num *mem = &p->limit[LIMIT_MEMORY];
 	if (mem->set && mem->val != LIMIT_UNLIMITED && rootless) {
 		strv_pushf(a, "--ulimit=data=%lld:%lld", mem->val, mem->val);
-		plan_add(out, keep(d, xasprintf("at most %lld bytes of memory", mem->val)),
-			 "--ulimit data (RLIMIT_DATA per process; rootless podman has no memory "
-			 "cgroup)", NULL, true);
+		plan_add(out, keep(d, xasprintf("at most %lld bytes of data per process", mem->val)),
+			 "--ulimit data (RLIMIT_DATA; rootless podman has no memory cgroup)", NULL,
+			 true);
 	} else if (mem->set && mem->val != LIMIT_UNLIMITED) {
 		strv_pushf(a, "--memory=%lld", mem->val);
 		plan_add(out, keep(d, xasprintf("at most %lld bytes of memory", mem->val)),
@@ -713,11 +724,11 @@ void docker_engine_sockets(struct strv *out)
 	}
 }
 
-/* The engine the policy names, found along PATH (absolute). */
 /* Why the docker daemon is out of reach, when podman made the probe pass
  * anyway: plan() refuses with it when the policy's engine is docker. */
 static char docker_unreachable[512];
 
+/* The engine the policy names, found along PATH (absolute). */
 static const char *engine_name(const struct policy *p)
 {
 	return p->docker_engine.val ? p->docker_engine.val : "docker";

@@ -148,35 +148,44 @@ void kill_session(pid_t sid, int sig, bool until_gone)
 	}
 }
 
-/* The innermost PID of a process (the last NSpid field), or -1. */
+/* The innermost PID of a process (the last NSpid field), or -1.  The
+ * whole file is read: NSpid comes after Groups, which may be long. */
 static long ns_pid(long pid)
 {
-	char path[64], buf[2048];
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	ssize_t r = read(fd, buf, sizeof(buf) - 1);
+	size_t cap = 4096, len = 0;
+	char *buf = xmalloc(cap);
+	ssize_t r;
+	while ((r = read(fd, buf + len, cap - len - 1)) > 0)
+		if ((len += (size_t)r) == cap - 1)
+			buf = xrealloc(buf, cap *= 2);
 	close(fd);
-	if (r <= 0)
-		return -1;
-	buf[r] = '\0';
+	buf[len] = '\0';
+	long v = -1;
 	char *l = strstr(buf, "\nNSpid:");
-	if (!l)
-		return -1;
-	char *nl = strchr(l + 1, '\n');
-	if (nl)
-		*nl = '\0';
-	char *last = strrchr(l, '\t');
-	return last ? strtol(last + 1, NULL, 10) : -1;
+	if (l) {
+		char *nl = strchr(l + 1, '\n');
+		if (nl)
+			*nl = '\0';
+		char *last = strrchr(l, '\t');
+		v = last ? strtol(last + 1, NULL, 10) : -1;
+	}
+	free(buf);
+	return v;
 }
 
 struct child_of {
 	pid_t parent;
-	bool ns_first;  /* only the first process of its PID namespace's init */
+	bool ns_first;  /* only a child that is PID 2 in its PID namespace */
 	pid_t found;
 };
 
+/* each_process() callback: is `pid` a live child of c->parent (and PID 2
+ * in its namespace, with ns_first)?  Stops the scan at the first. */
 static bool find_child(long pid, void *arg)
 {
 	struct child_of *c = arg;
@@ -189,28 +198,47 @@ static bool find_child(long pid, void *arg)
 	return true;
 }
 
-/* Forward `sig` to the command.  Under bwrap (plan.signal_inside) that
- * is not the wrapper but the command under its init, in the PID
- * namespace: the init's child that is PID 2 there.  Until that exists,
- * or once it is gone, the wrapper gets the signal. */
+/* Under bwrap (plan.signal_inside) the command is not the wrapper but the
+ * child of its PID-namespace init that is PID 2 there.  Its PID here, held
+ * by a pidfd in *pfd (-1 where pidfd_open is refused), or -1 while there
+ * is none; the init's in *initp (its session is the sandbox's).  Checked
+ * again once held: still PID 2 under an init that is still the wrapper's
+ * child, so neither PID is a reused one. */
+static pid_t wrapped_command(pid_t cmd, int *pfd, pid_t *initp)
+{
+	*pfd = -1;
+	struct child_of init = { cmd, false, -1 };
+	each_process(find_child, &init);
+	struct child_of c = { init.found, true, -1 };
+	if (init.found <= 0 || (each_process(find_child, &c), c.found <= 0))
+		return -1;
+	*pfd = (int)syscall(SYS_pidfd_open, c.found, 0);
+	if (*pfd < 0 && errno != ENOSYS && errno != EPERM)
+		return -1;
+	struct child_of again = { cmd, false, -1 };
+	if (find_child(c.found, &c) && find_child(init.found, &again)) {
+		*initp = init.found;
+		return c.found;
+	}
+	if (*pfd >= 0)
+		close(*pfd);
+	*pfd = -1;
+	return -1;
+}
+
+/* Forward `sig` to the command: under bwrap the command inside; until it
+ * exists, or once it is gone, the wrapper. */
 static void forward_signal(const struct child_spec *cs, pid_t cmd, int sig)
 {
-	if (cs->plan->signal_inside) {
-		struct child_of init = { cmd, false, -1 };
-		each_process(find_child, &init);
-		struct child_of c = { init.found, true, -1 };
-		if (init.found > 0)
-			each_process(find_child, &c);
-		/* Held by a pidfd, then checked again: the PID cannot be a
-		 * reused one when it is still init's PID 2. */
-		int pfd = c.found > 0 ? (int)syscall(SYS_pidfd_open, c.found, 0) : -1;
-		if (pfd >= 0) {
-			bool same = find_child(c.found, &c);
-			int rc = same ? (int)syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) : -1;
+	int pfd = -1;
+	pid_t init, c = cs->plan->signal_inside ? wrapped_command(cmd, &pfd, &init) : -1;
+	if (c > 0) {
+		int rc = pfd >= 0 ? (int)syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) :
+				    kill(c, sig);
+		if (pfd >= 0)
 			close(pfd);
-			if (rc == 0)
-				return;
-		}
+		if (rc == 0)
+			return;
 	}
 	kill(cmd, sig);
 }
@@ -494,9 +522,17 @@ int supervise(struct child_spec *cs)
 			uint64_t ticks;
 			(void)!read(tfd, &ticks, sizeof(ticks));
 			if (phase == 0) {
-				/* Timeout: TERM the whole tree, KILL after the grace. */
+				/* Timeout: TERM the whole tree, KILL after the grace.
+				 * Under bwrap the tree is the session of its init
+				 * (--new-session): TERM to bwrap would end it by
+				 * SIGKILL, unseen. */
 				timed_out = true;
-				kill_session(cmd, SIGTERM, false);
+				int held = -1;
+				pid_t init = -1;
+				if (cs->plan->signal_inside && wrapped_command(cmd, &held, &init) > 0 &&
+				    held >= 0)
+					close(held);
+				kill_session(init > 0 ? init : cmd, SIGTERM, false);
 				close(tfd);
 				tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
 				phase = 1;

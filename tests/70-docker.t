@@ -98,7 +98,10 @@ ordinary_work() {
 	cs -- nonexistent-command
 	if [ "$ENGINE" = podman ]; then
 		# podman's init (catatonit) reports a failed exec as 1.
-		ok "$([ "$RC" -ne 0 ]; echo $?)" "$WHO: a missing command fails (exit $RC)"
+		is 1 "$RC" "$WHO: a missing command is 1 (catatonit's status for a failed exec)"
+		# Rootless: processes and memory are rlimits (built-in 4096, 8G).
+		cs -- sh -c 'ulimit -u; ulimit -d'
+		is "4096 8388608" "$(echo $OUT)" "$WHO: max_processes and max_memory are rlimits inside"
 	else
 		is 127 "$RC" "$WHO: a missing command is 127"
 	fi

@@ -342,6 +342,13 @@ static void test_no_exec(void **state)
 	load(HEAD "[filesystem]\nworkspace = @/ws\nno_exec = /run\n");
 	assert_int_equal(build(&h), 0);
 	assert_string_equal(find_g("no exec in /run")->how, "noexec tmpfs");
+	plan_free(&pl);
+	/* ... but not on podman, which runs its init from there. */
+	h.engine = "/usr/bin/podman";
+	h.podman = true;
+	assert_int_equal(docker_plan_build(&pol, &cmd, &h, &pl, &err), -1);
+	assert_string_equal(err.msg, "docker: no_exec /run cannot be enforced on podman: podman "
+			    "runs its init from /run, which cannot be noexec");
 }
 
 static void test_workspace_system(void **state)
@@ -426,7 +433,9 @@ static void test_podman_rootless(void **state)
 		assert_null(strstr(pl.wrapper.v[i], "--pids-limit"));
 		assert_null(strstr(pl.wrapper.v[i], "--memory"));
 	}
-	assert_non_null(strstr(find_g("at most 100 processes")->how, "RLIMIT_NPROC"));
+	assert_non_null(strstr(find_g("at most 100 processes of the user")->how, "RLIMIT_NPROC"));
+	assert_non_null(strstr(find_g("at most 1073741824 bytes of data per process")->how,
+				"RLIMIT_DATA"));
 }
 
 #define T_(f) cmocka_unit_test_setup_teardown(f, reset, clear)
