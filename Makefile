@@ -35,7 +35,7 @@ PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags inih 2>/dev/null)
 INIH_LIBS  := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 POLICY_SRC += policy/syscalls_posix.c
 BACKEND_SRC = backends/backend.c backends/common_posix.c backends/linux_only.c backends/none.c \
-              backends/seccomp_json.c backends/docker.c backends/sandbox_exec.c \
+              backends/seccomp_json.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
 PROCESS_SRC = process/supervise_posix.c process/guards.c process/limits.c process/env.c \
               process/mountns_plan.c
@@ -62,7 +62,7 @@ POLICY_SRC += policy/syscalls_linux.c
 BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backends/seccomp.c \
               backends/seccomp_json.c \
               backends/landlock.c backends/landlock_plan.c backends/bwrap.c \
-              backends/firejail.c backends/docker.c backends/sandbox_exec.c \
+              backends/firejail.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
 PROCESS_SRC = process/supervise.c process/guards.c process/child.c process/limits.c process/env.c \
               process/cgroup.c process/mountns.c process/mountns_plan.c \

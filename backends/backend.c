@@ -3,6 +3,7 @@
 #include "backend.h"
 #include "../process/mountns.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,6 +63,16 @@ const struct backend *backend_get(enum backend_id id)
 }
 
 /* Record one guarantee and how it is enforced (or why it is not). */
+int plan_refuse(struct policy_error *err, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	snprintf(err->hint, sizeof(err->hint), "%s", hint);
+	return -1;
+}
+
 void plan_add(struct plan *pl, const char *what, const char *how,
 	      const char *why_not, bool required)
 {

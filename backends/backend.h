@@ -124,6 +124,9 @@ const struct backend *backend_get(enum backend_id id);
 void plan_add(struct plan *pl, const char *what, const char *how,
 	      const char *why_not, bool required);
 void plan_free(struct plan *pl);
+/* A refusal: the message (printf) and hint into err; returns -1. */
+__attribute__((format(printf, 3, 4)))
+int plan_refuse(struct policy_error *err, const char *hint, const char *fmt, ...);
 /* Add the guarantees every backend shares (process semantics, seccomp). */
 void plan_add_common(struct plan *pl, const struct policy *p);
 

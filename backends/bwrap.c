@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,18 +471,6 @@ static void emit_ops(const struct bw *b, struct strv *v)
 
 /* ---- refusals ---- */
 
-static int refuse(struct policy_error *err, const char *hint_text, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int refuse(struct policy_error *err, const char *hint_text, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	snprintf(err->hint, sizeof(err->hint), "%s", hint_text);
-	return -1;
-}
-
 #define HINT_OTHER "use backend = landlock, or set best_effort = true to run without it"
 
 /* The first guarantee bwrap cannot give, unless best_effort (then each
@@ -496,26 +483,26 @@ static int check_refusals(struct bw *b, struct policy_error *err)
 	for (size_t i = 0; i < p->no_exec.n; i++) {
 		const char *path = p->no_exec.v[i].path;
 		if (path && visible(b, path) && mode_at(p, path) != M_HIDDEN)
-			return refuse(err, HINT_OTHER, "bwrap cannot enforce no_exec = %s: "
+			return plan_refuse(err, HINT_OTHER, "bwrap cannot enforce no_exec = %s: "
 				      "bubblewrap has no noexec bind", path);
 	}
 	if (!p->net_all.val && p->connect_tcp.n)
-		return refuse(err, "use backend = landlock, allow = all, or best_effort = true "
+		return plan_refuse(err, "use backend = landlock, allow = all, or best_effort = true "
 			      "(then no TCP port is reachable)",
 			      "bwrap cannot enforce connect_tcp = %lld: bubblewrap shares the whole "
 			      "network or none", p->connect_tcp.v[0].num);
 	if (!p->net_all.val && p->bind_tcp.n)
-		return refuse(err, "use backend = landlock, allow = all, or best_effort = true "
+		return plan_refuse(err, "use backend = landlock, allow = all, or best_effort = true "
 			      "(then no TCP port can be bound)",
 			      "bwrap cannot enforce bind_tcp = %lld: bubblewrap shares the whole "
 			      "network or none", p->bind_tcp.v[0].num);
 	if (p->net_all.val)
-		return refuse(err, HINT_OTHER, "bwrap cannot refuse unix sockets with allow = all: "
+		return plan_refuse(err, HINT_OTHER, "bwrap cannot refuse unix sockets with allow = all: "
 			      "the host's abstract sockets and the named sockets under the granted "
 			      "paths stay reachable");
 	for (size_t i = 0; i < p->unix_sockets.n; i++)
 		if (p->unix_sockets.v[i].path)
-			return refuse(err, HINT_OTHER, "bwrap cannot allow unix = %s alone: the "
+			return plan_refuse(err, HINT_OTHER, "bwrap cannot allow unix = %s alone: the "
 				      "other named sockets under the granted paths would be reachable "
 				      "too", p->unix_sockets.v[i].path);
 	return 0;
@@ -713,11 +700,11 @@ static int bwrap_plan(const struct policy *p, const struct command *cmd, struct 
 	int rc = check_refusals(&b, err);
 	char cwd[PATH_MAX];
 	if (rc == 0 && !getcwd(cwd, sizeof(cwd)))
-		rc = refuse(err, "", "bwrap: cannot find the current directory: %s", strerror(errno));
+		rc = plan_refuse(err, "", "bwrap: cannot find the current directory: %s", strerror(errno));
 	/* The command starts where clawshim was started; a directory the
 	 * sandbox cannot see would leave it somewhere else. */
 	if (rc == 0 && (mode_at(p, cwd) == M_NONE || mode_at(p, cwd) == M_HIDDEN))
-		rc = refuse(err, "start clawshim in the workspace, or grant the directory "
+		rc = plan_refuse(err, "start clawshim in the workspace, or grant the directory "
 			    "(--read-only DIR)", "bwrap: the current directory %s is not inside "
 			    "any path the policy grants", cwd);
 	bool filter_on = !p->net_all.val;
@@ -753,7 +740,7 @@ static int bwrap_plan(const struct policy *p, const struct command *cmd, struct 
 	for (size_t i = 0; i < v->n; i++)
 		bytes += strlen(v->v[i]) + 1;
 	if (v->n > MAX_OPTIONS || bytes > MAX_OPTION_BYTES) {
-		refuse(err, "grant whole directories instead of many paths",
+		plan_refuse(err, "grant whole directories instead of many paths",
 		       "bwrap: the policy needs %zu bwrap options (%zu bytes); at most %d "
 		       "(%d bytes) are passed", v->n, bytes, MAX_OPTIONS, MAX_OPTION_BYTES);
 		strv_free(v);
