@@ -25,7 +25,8 @@ FLOOR=$here/floor
 
 S=$(mktemp -d /tmp/clawshim-bench.XXXXXX)
 trap 'rm -rf "$S"' EXIT INT TERM
-mkdir -p "$S/home/.config" "$S/ws" "$S/pol" "$S/ro" "$S/bin"
+mkdir -p "$S/home/.config" "$S/ws" "$S/pol" "$S/ro" "$S/bin" "$S/run"
+chmod 700 "$S/run"
 WS=$S/ws
 
 # Measure a snapshot: a rebuild of ../clawshim during the run (make in
@@ -38,9 +39,10 @@ CS=$S/bin/clawshim
 
 # A clean, fixed environment: the user's files, config and variables must
 # not change what clawshim does (no ~/.config/clawshim, no secret variables).
+# A runtime directory of its own, as a logged-in user has.
 run_env() {
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$S/home" \
-        XDG_CONFIG_HOME="$S/home/.config" LANG=C.UTF-8 \
+        XDG_CONFIG_HOME="$S/home/.config" XDG_RUNTIME_DIR="$S/run" LANG=C.UTF-8 \
         ${DOCKER_HOST:+DOCKER_HOST="$DOCKER_HOST"} "$@"
 }
 
