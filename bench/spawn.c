@@ -44,7 +44,7 @@
 extern char **environ;
 
 #define MAX_CMDS 64
-#define MAX_ARGS 64
+#define MAX_ARGS 1024
 
 struct cmd {
 	char *label;
@@ -80,9 +80,13 @@ static int parse_line(char *line, struct cmd *c, long defiters)
 	line[strcspn(line, "\n")] = '\0';
 	if (line[0] == '#' || line[0] == '\0')
 		return -1;
-	for (char *t = strtok_r(line, "\t", &save); t && nf < MAX_ARGS + 3;
-	     t = strtok_r(NULL, "\t", &save))
+	for (char *t = strtok_r(line, "\t", &save); t; t = strtok_r(NULL, "\t", &save)) {
+		if (nf == MAX_ARGS + 3) {
+			fprintf(stderr, "spawn: more than %d arguments in a spec line\n", MAX_ARGS);
+			exit(2);
+		}
 		f[nf++] = t;
+	}
 	if (nf < 4) {
 		fprintf(stderr, "spawn: bad spec line (need LABEL ITER DIR ARGV0...)\n");
 		exit(2);
@@ -290,7 +294,7 @@ int main(int argc, char **argv)
 	long iters = 500, warmup = 30, rounds;
 	const char *bare = NULL, *floor_ = NULL, *tsv = NULL, *dir = NULL;
 	int opt, rss = 0, nullfd, homefd;
-	char line[8192];
+	char line[65536];
 	FILE *spec;
 
 	while ((opt = getopt(argc, argv, "+n:w:B:F:o:rC:")) != -1) {
@@ -315,9 +319,13 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "spawn: need one SPECFILE\n"), 2;
 	if (!(spec = fopen(argv[optind], "r")))
 		die(argv[optind]);
-	while (ncmds < MAX_CMDS && fgets(line, sizeof line, spec))
+	while (ncmds < MAX_CMDS && fgets(line, sizeof line, spec)) {
+		if (!strchr(line, '\n') && !feof(spec))
+			return fprintf(stderr, "spawn: a spec line is longer than %zu bytes\n",
+				       sizeof line - 1), 2;
 		if (parse_line(line, &cmds[ncmds], iters) == 0)
 			ncmds++;
+	}
 	fclose(spec);
 
 	if ((nullfd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
