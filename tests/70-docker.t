@@ -128,7 +128,10 @@ escapes() {
 	cs -- sh -c 'id -u; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status'
 	is "$(as_user id -u) CapEff: 0000000000000000 NoNewPrivs: 1" "$(echo $OUT)" \
 		"$WHO: the caller's uid, no capabilities, no new privileges"
-	# The engine socket's directory named in the policy: refused.
+	# The engine socket's directory named in the policy: refused (rootless
+	# podman's is in the runtime directory, whether it listens or not).
+	_sockdir=$(dirname "$SOCK")
+	[ "$ENGINE" = podman ] && _sockdir=$XDG_RUNTIME_DIR
 	_bad=$(mkpolicy "$SCRATCH/$WHO-docker-sock.ini" <<EOF
 [clawshim]
 version = 1
@@ -136,7 +139,7 @@ version = 1
 backend = docker
 best_effort = true
 [filesystem]
-read_only = $(dirname "$SOCK")
+read_only = $_sockdir
 [docker]
 image = $IMAGE
 engine = $ENGINE
@@ -234,6 +237,9 @@ per_user() {
 		explained
 		signals
 		is "" "$(leftovers)" "$WHO: no clawshim container is left behind"
+		# Rootless podman keeps a pause process per runtime directory.
+		_pause=$XDG_RUNTIME_DIR/libpod/tmp/pause.pid
+		[ -s "$_pause" ] && kill "$(cat "$_pause")" 2>/dev/null
 		return
 	fi
 	if [ "$WHO" != root ] && ! $AS docker version >/dev/null 2>&1; then
