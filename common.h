@@ -35,6 +35,9 @@ __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
 
 /* The integer at the start of a small file (a sysctl), or `dflt`. */
 long read_long_file(const char *path, long dflt);
+/* Is `path` equal to `root` or below it, by whole components (both
+ * absolute and canonical)? */
+bool path_inside(const char *path, const char *root);
 
 /* A growable, NULL-terminated array of owned strings (an argv or envp). */
 struct strv {

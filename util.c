@@ -164,3 +164,12 @@ long read_long_file(const char *path, long dflt)
 	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
 }
+
+/* Is `path` equal to `root` or below it, by whole components? */
+bool path_inside(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}

@@ -43,15 +43,6 @@
 
 /* ---- paths ---- */
 
-/* `path` is `root` or beneath it (both canonical). */
-static bool under(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-	if (strcmp(root, "/") == 0)
-		return true;
-	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 /* Trees the image (or the engine: /proc, /sys, /dev) provides: binding the
  * host's over them would replace the image's system with the host's. */
 static const char *const image_trees[] = {
@@ -70,7 +61,7 @@ static const char *not_bound_why(const char *path)
 		if (strcmp(path, own_dirs[i]) == 0)
 			return "the container's own directory (read-only image), not the host's";
 	for (size_t i = 0; i < ARRAY_LEN(image_trees); i++)
-		if (under(path, image_trees[i]))
+		if (path_inside(path, image_trees[i]))
 			return "the image's (or the engine's /proc, /sys, /dev), not the host's";
 	return NULL;
 }
@@ -127,7 +118,7 @@ static struct dmount *bind_above(struct dplan *d, const char *path)
 {
 	struct dmount *best = NULL;
 	for (size_t i = 0; i < d->n; i++)
-		if (d->m[i].kind != MK_MASK && under(path, d->m[i].path) &&
+		if (d->m[i].kind != MK_MASK && path_inside(path, d->m[i].path) &&
 		    (!best || strlen(d->m[i].path) > strlen(best->path)))
 			best = &d->m[i];
 	return best;
@@ -136,7 +127,7 @@ static struct dmount *bind_above(struct dplan *d, const char *path)
 static const char *in_list(const struct pol_list *l, const char *path)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].path && under(path, l->v[i].path))
+		if (l->v[i].path && path_inside(path, l->v[i].path))
 			return l->v[i].path;
 	return NULL;
 }
@@ -170,7 +161,7 @@ static const struct dmount *nearest(const struct dplan *d, size_t i)
 	const struct dmount *m = &d->m[i], *best = NULL;
 	for (size_t j = 0; j < d->n; j++) {
 		const struct dmount *b = &d->m[j];
-		if (j == i || b->kind == MK_MASK || !under(m->path, b->path))
+		if (j == i || b->kind == MK_MASK || !path_inside(m->path, b->path))
 			continue;
 		if (strcmp(b->path, m->path) == 0 && j > i && b->kind == m->kind)
 			continue; /* of two equal ones, the first stays */
@@ -210,7 +201,7 @@ static void protect_writes(const struct policy *p, struct dplan *d, struct plan 
 			continue;
 		}
 		for (size_t j = 0; j < d->n; j++)
-			if (d->m[j].kind == MK_RW && under(d->m[j].path, path))
+			if (d->m[j].kind == MK_RW && path_inside(d->m[j].path, path))
 				d->m[j].kind = MK_RO;
 		struct dmount *b = bind_above(d, path);
 		if (!b)
@@ -235,7 +226,7 @@ static void protect_reads(const struct policy *p, struct dplan *d, struct plan *
 			continue;
 		const char *what = keep(d, xasprintf("no access to %s", path));
 		for (size_t j = 0; j < d->n;)
-			if (d->m[j].kind != MK_MASK && under(d->m[j].path, path))
+			if (d->m[j].kind != MK_MASK && path_inside(d->m[j].path, path))
 				mdel(d, j);
 			else
 				j++;
@@ -264,9 +255,9 @@ static int protect_exec(const struct policy *p, const struct docker_host *h, str
 		const char *what = keep(d, xasprintf("no exec in %s", path)), *bound = NULL;
 		for (size_t j = 0; j < d->n && !bound; j++)
 			if (d->m[j].kind != MK_MASK &&
-			    (under(d->m[j].path, path) || under(path, d->m[j].path)))
+			    (path_inside(d->m[j].path, path) || path_inside(path, d->m[j].path)))
 				bound = d->m[j].path;
-		if (!bound && h->podman && under(path, "/run")) {
+		if (!bound && h->podman && path_inside(path, "/run")) {
 			const char *why = "podman runs its init from /run, which cannot be noexec";
 			if (!p->best_effort.val)
 				return plan_refuse(err, "remove it from no_exec, set best_effort = true, or "
@@ -276,7 +267,7 @@ static int protect_exec(const struct policy *p, const struct docker_host *h, str
 			continue;
 		}
 		if (!bound) {
-			plan_add(out, what, under(path, "/tmp") || under(path, "/run") ?
+			plan_add(out, what, path_inside(path, "/tmp") || path_inside(path, "/run") ?
 				 "noexec tmpfs" : "not mounting it from the host (read-only image)",
 				 NULL, true);
 			continue;
@@ -297,11 +288,11 @@ static int check_sockets(struct dplan *d, char *const *sockets, struct policy_er
 {
 	for (char *const *s = sockets; s && *s; s++)
 		for (size_t i = 0; i < d->n; i++) {
-			if (d->m[i].kind == MK_MASK || !under(*s, d->m[i].path))
+			if (d->m[i].kind == MK_MASK || !path_inside(*s, d->m[i].path))
 				continue;
 			bool masked = false;
 			for (size_t j = 0; j < d->n; j++)
-				if (d->m[j].kind == MK_MASK && under(*s, d->m[j].path))
+				if (d->m[j].kind == MK_MASK && path_inside(*s, d->m[j].path))
 					masked = true;
 			if (!masked)
 				return plan_refuse(err, "take it out of the policy's paths, or deny the "
@@ -384,7 +375,7 @@ static bool has_submounts(const char *path)
 		/* "id parent major:minor root mountpoint ..."; octal escapes
 		 * (\040) only make a path look different, never equal. */
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1)
-			found = strcmp(mnt, path) != 0 && under(mnt, path);
+			found = strcmp(mnt, path) != 0 && path_inside(mnt, path);
 	}
 	free(line);
 	fclose(f);
@@ -480,7 +471,7 @@ static bool env_for_host_only(const char *name, size_t len, const struct dplan *
 	if (len == 4 && strncmp(name, "HOME", 4) == 0) {
 		/* HOME only when it is there: else the engine's default. */
 		for (size_t i = 0; home && i < d->n; i++)
-			if (d->m[i].kind != MK_MASK && under(home, d->m[i].path))
+			if (d->m[i].kind != MK_MASK && path_inside(home, d->m[i].path))
 				return false;
 		return true;
 	}
@@ -493,7 +484,7 @@ static const char *workdir(const struct policy *p, const struct docker_host *h,
 {
 	bool seen = false;
 	for (size_t i = 0; h->cwd && i < d->n; i++)
-		if (under(h->cwd, d->m[i].path))
+		if (path_inside(h->cwd, d->m[i].path))
 			seen = d->m[i].kind != MK_MASK;
 	return seen ? h->cwd : p->workspace.val;
 }

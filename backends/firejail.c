@@ -269,19 +269,10 @@ static const char *keep(struct fj *f, char *s)
 	return s;
 }
 
-/* Is `path` equal to or beneath directory `dir` (both canonical)? */
-static bool beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 static bool under_grant(const struct fj *f, const char *path, char mode)
 {
 	for (size_t i = 0; i < f->grants.n; i++)
-		if ((!mode || f->grants.v[i][0] == mode) && beneath(path, f->grants.v[i] + 1))
+		if ((!mode || f->grants.v[i][0] == mode) && path_inside(path, f->grants.v[i] + 1))
 			return true;
 	return false;
 }
@@ -291,7 +282,7 @@ static bool grant_below(const struct fj *f, const char *dir)
 {
 	for (size_t i = 0; i < f->grants.n; i++) {
 		const char *g = f->grants.v[i] + 1;
-		if (strcmp(g, dir) != 0 && beneath(g, dir))
+		if (strcmp(g, dir) != 0 && path_inside(g, dir))
 			return true;
 	}
 	return false;
@@ -351,11 +342,11 @@ static int plan_dev(struct fj *f)
 		return 0;
 	for (size_t i = 0; i < f->grants.n; i++) {
 		const char *g = f->grants.v[i] + 1;
-		if (!beneath(g, "/dev"))
+		if (!path_inside(g, "/dev"))
 			continue;
 		bool ok = false;
 		for (size_t k = 0; k < ARRAY_LEN(private_dev); k++)
-			ok |= beneath(g, private_dev[k]);
+			ok |= path_inside(g, private_dev[k]);
 		if (!ok && !f->p->best_effort.val)
 			return refuse(f, "remove it from the policy, or use backend = landlock or bwrap",
 				      "firejail: %s is not among the devices of --private-dev", g);
@@ -484,7 +475,7 @@ static int plan_hide(struct fj *f)
 static bool ro_covered(const struct fj *f, const char *path)
 {
 	for (size_t i = 0; i < f->ro_done.n; i++)
-		if (beneath(path, f->ro_done.v[i]))
+		if (path_inside(path, f->ro_done.v[i]))
 			return true;
 	return false;
 }
@@ -520,7 +511,7 @@ static int plan_modes(struct fj *f)
 			size_t best = 0;
 			for (size_t k = 0; k < i; k++) {
 				const char *h = f->grants.v[k] + 1;
-				if (strcmp(h, g) != 0 && beneath(g, h) && strlen(h) >= best) {
+				if (strcmp(h, g) != 0 && path_inside(g, h) && strlen(h) >= best) {
 					best = strlen(h);
 					m = f->grants.v[k][0];
 				}

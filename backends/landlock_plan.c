@@ -422,20 +422,11 @@ static void ll_rules_free_priv(void *v)
 
 /* ---- guarantees ---- */
 
-/* Is `path` equal to or beneath directory `dir` (both canonical)? */
-static bool beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 static bool in_list(const struct pol_list *l, const char *path, bool want_ancestor)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].path && (want_ancestor ? beneath(path, l->v[i].path) :
-				     beneath(l->v[i].path, path)))
+		if (l->v[i].path && (want_ancestor ? path_inside(path, l->v[i].path) :
+				     path_inside(l->v[i].path, path)))
 			return true;
 	return false;
 }
@@ -443,7 +434,7 @@ static bool in_list(const struct pol_list *l, const char *path, bool want_ancest
 /* Is path at or beneath any granted tree? */
 static bool granted(const struct policy *p, const char *path)
 {
-	return (p->workspace.val && beneath(path, p->workspace.val)) ||
+	return (p->workspace.val && path_inside(path, p->workspace.val)) ||
 	       in_list(&p->read_write, path, true) || in_list(&p->read_only, path, true);
 }
 

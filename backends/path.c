@@ -23,15 +23,6 @@
 int path_scan(const struct policy *p, char *const *argv, bool shell, const char *cwd,
 	      const char *home, struct policy_error *err);
 
-/* Is `path` equal to or beneath directory `dir` (both absolute)? */
-static bool beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 /* Lexical normalisation in place: "//", "/./" and "/x/.." removed. */
 static void normalise(char *path)
 {
@@ -117,7 +108,7 @@ static const char *denied(const struct policy *p, const char *abs)
 		const char *d = p->deny.v[i].path;
 		if (!d)
 			continue;
-		if (beneath(abs, d) || (has_real && beneath(real, d)))
+		if (path_inside(abs, d) || (has_real && path_inside(real, d)))
 			return d;
 		/* ~/.ss* or ~/.s*h/id_rsa: would the glob reach d or a
 		 * path inside it?  The pattern's first components against d. */

@@ -57,20 +57,12 @@ static const char *param(struct sb *s, const char *prefix, size_t i, const char 
 	return name;
 }
 
-static bool beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 static bool writable(const struct policy *p, const char *path)
 {
-	if (p->workspace.val && beneath(path, p->workspace.val))
+	if (p->workspace.val && path_inside(path, p->workspace.val))
 		return true;
 	for (size_t i = 0; i < p->read_write.n; i++)
-		if (p->read_write.v[i].path && beneath(path, p->read_write.v[i].path))
+		if (p->read_write.v[i].path && path_inside(path, p->read_write.v[i].path))
 			return true;
 	return false;
 }

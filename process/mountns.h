@@ -59,8 +59,6 @@ bool dac_denies(const char *path);
 /* How a step is made, for --explain. */
 const char *mstep_how(enum mstep_op op);
 
-/* Is `path` equal to `root` or below it, by whole components? */
-bool path_inside(const char *path, const char *root);
 
 /* In the child, in its new mount namespace (and user namespace when
  * `userns`, mapping uid and gid to themselves): make the plan true.

@@ -13,15 +13,6 @@
 
 #include "../common.h"
 
-/* Is `path` equal to `root` or below it, by whole components? */
-bool path_inside(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-	if (n == 1 && root[0] == '/')
-		return path[0] == '/';
-	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 const char *mstep_how(enum mstep_op op)
 {
 	switch (op) {
