@@ -232,6 +232,23 @@ per_user() {
 			return
 		fi
 		podman_user
+		# podman's init runs from /run: no_exec there cannot hold.
+		_nx=$(mkpolicy "$SCRATCH/$WHO-podman-noexec.ini" <<EOF
+[clawshim]
+version = 1
+[sandbox]
+backend = docker
+[filesystem]
+no_exec = /run
+[docker]
+image = $IMAGE
+engine = podman
+EOF
+)
+		run_in "$WS" "$CLAWSHIM" --policy "$_nx" -- sh -c 'echo ran >ran'
+		like "$RC $ERR" "125 *no_exec /run cannot be enforced on podman*" \
+			"$WHO: no_exec = /run is refused on podman (exit 125)"
+		[ ! -e "$WS/ran" ]; ok $? "$WHO: ... and nothing ran"
 		ordinary_work
 		escapes
 		explained
