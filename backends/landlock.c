@@ -148,7 +148,7 @@ static int ll_plan(const struct policy *p, const struct command *cmd, struct pla
 		const char *path = p->deny.v[i].path;
 		if (path && dac_denies(path))
 			plan_add(out, keep_str(xasprintf("no access to %s", path)),
-				 "file permissions: owned by root and not readable by this user",
+				 "file permissions: owned by root; this user may not read, write or enter it",
 				 NULL, true);
 		else
 			dn[view.deny.n++] = p->deny.v[i];

@@ -53,7 +53,8 @@ void mount_plan_free(struct mount_plan *mp);
 bool mountns_possible(void);
 
 /* Does the kernel's own permission check keep this user out of `path`
- * for good (not root, not its owner, no read access)? */
+ * for good (not root, owned by root, no read, write or search/execute
+ * access: an execute-only directory does not count)? */
 bool dac_denies(const char *path);
 
 /* How a step is made, for --explain. */

@@ -57,9 +57,9 @@ static void add(struct mount_plan *mp, enum mstep_op op, const char *path,
 }
 
 /* Does the kernel's own permission check already keep this user out of
- * `path` for good?  Not root, the file root's, and no read access by
- * mode or group: /etc/shadow for an ordinary user.  Then
- * hiding it needs no mount namespace (and none is made just for it). */
+ * `path` for good?  Not root, the file root's, and no access of any kind
+ * by mode, group or ACL: /etc/shadow for an ordinary user.  Then hiding
+ * it needs no mount namespace (and none is made just for it). */
 bool dac_denies(const char *path)
 {
 	struct stat st;
@@ -67,7 +67,16 @@ bool dac_denies(const char *path)
 	 * runs (another owner could chmod it at any time). */
 	if (geteuid() == 0 || lstat(path, &st) != 0 || st.st_uid != 0)
 		return false;
-	return access(path, R_OK) != 0 && errno == EACCES;
+	/* Judge by each access the command could use, not by "readable":
+	 * an execute-only directory (0711, or /etc/ssl/private 0710 for a
+	 * member of its group) cannot be listed, but a file of a known name
+	 * inside it opens if its own mode allows.  Only a path this user may
+	 * neither read, write nor search/execute is kept out by the kernel. */
+	static const int modes[] = { R_OK, W_OK, X_OK };
+	for (size_t i = 0; i < ARRAY_LEN(modes); i++)
+		if (access(path, modes[i]) == 0 || errno != EACCES)
+			return false;
+	return true;
 }
 
 /* Anchor every directory strictly between `root` and `path`, so the
