@@ -104,6 +104,45 @@ static const char *keep_str(char *s)
 	return s;
 }
 
+/* The Landlock view of the terminals.  With a private devpts instance
+ * (mp->devpts) the whole of /dev/pts is granted: it holds only the
+ * ptys the command makes.  Without one, /dev/pts gets no rule unless the
+ * policy names it: the command's own terminal stays usable through the
+ * descriptors it inherits (Landlock does not restrict those; ttyname()
+ * only stats the node), and opening /dev/ptmx still works, but the new
+ * pts node cannot be opened (Landlock checks it even through
+ * TIOCGPTPEER), so nothing here can allocate a pty.  Returns the array
+ * to free. */
+static struct pol_item *with_devpts(struct policy *view, const struct mount_plan *mp,
+				    struct plan *out)
+{
+	const char *tty = "no access to other terminals (/dev/pts)";
+	for (size_t i = 0; i < view->read_write.n; i++)
+		if (view->read_write.v[i].path && strcmp(view->read_write.v[i].path, "/dev/pts") == 0) {
+			if (!mp || !mp->devpts)
+				plan_add(out, tty, NULL, "read_write grants /dev/pts: every terminal of "
+					 "this user is reachable", false);
+			return NULL;
+		}
+	if (isatty(0) || isatty(1) || isatty(2))
+		plan_add(out, "the terminal on fds 0-2 reopens by name (/dev/stderr); no other",
+			 "Landlock: a rule for that one device node", NULL, true);
+	if (!mp || !mp->devpts) {
+		plan_add(out, tty, "Landlock: no rule for /dev/pts (the command's own terminal "
+			 "works through its inherited descriptors; no mount namespace here, so "
+			 "programs that allocate a pty fail: grant read_write = /dev/pts for them)",
+			 NULL, true);
+		return NULL;
+	}
+	struct pol_item *rw = xcalloc(view->read_write.n + 1, sizeof(*rw));
+	memcpy(rw, view->read_write.v, view->read_write.n * sizeof(*rw));
+	rw[view->read_write.n] = (struct pol_item){ .raw = "/dev/pts", .path = "/dev/pts",
+						    .from = { "built-in", 0 } };
+	view->read_write.v = rw;
+	view->read_write.n++;
+	return rw;
+}
+
 /* Protections inside granted trees go to a private mount namespace where
  * the host allows one: Landlock then grants whole trees, and nothing is
  * expanded entry by entry (which would also take away the rights to
@@ -158,7 +197,9 @@ static int ll_plan(const struct policy *p, const struct command *cmd, struct pla
 		for (size_t i = 0; i < mp->n; i++)
 			plan_add(out, mstep_what(mp, &mp->v[i]), mstep_how(mp->v[i].op), NULL, true);
 	}
+	struct pol_item *rw = with_devpts(&view, mp, out);
 	int rc = landlock_plan_build(&view, abi, out, err);
+	free(rw);
 	free(dw);
 	free(dn);
 	if (rc < 0) {
@@ -200,6 +241,35 @@ static void add_path_rule(int rs, const struct ll_rule *rule)
 	close(fd);
 }
 
+/* A rule for the command's own terminal: the device node behind each of
+ * fds 0-2 that is a tty, by its inode (through /proc/self/fd, which
+ * still reaches the host's devpts under a private one).  Why: shells
+ * reopen it (echo >/dev/stderr walks /proc/self/fd/2 to /dev/pts/N),
+ * and without a rule on /dev/pts that open is refused.  One node, not
+ * the directory: the user's other terminals stay out of reach. */
+static void own_tty_rules(int rs, __u64 handled)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (!isatty(fd))
+			continue;
+		char proc[32];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		int pfd = open(proc, O_PATH | O_CLOEXEC);
+		if (pfd < 0)
+			die_errno("landlock: the terminal on fd %d", fd);
+		struct landlock_path_beneath_attr pb = {
+			.allowed_access = handled & (LANDLOCK_ACCESS_FS_READ_FILE |
+						     LANDLOCK_ACCESS_FS_WRITE_FILE |
+						     LANDLOCK_ACCESS_FS_TRUNCATE |
+						     LANDLOCK_ACCESS_FS_IOCTL_DEV),
+			.parent_fd = pfd,
+		};
+		if (ll_add_rule(rs, LANDLOCK_RULE_PATH_BENEATH, &pb) < 0)
+			die_errno("landlock: the terminal on fd %d: cannot add the rule", fd);
+		close(pfd);
+	}
+}
+
 /* In the child, just before exec: confine this process. Allocates nothing. */
 static void ll_apply(const struct policy *p, const struct plan *pl)
 {
@@ -217,6 +287,7 @@ static void ll_apply(const struct policy *p, const struct plan *pl)
 		die_errno("landlock: cannot create a ruleset for ABI %d", r->abi);
 	for (size_t i = 0; i < r->nfs; i++)
 		add_path_rule(rs, &r->fs[i]);
+	own_tty_rules(rs, r->handled_fs);
 	for (size_t i = 0; i < r->nnet; i++) {
 		struct ll_net_port_attr np = {
 			.allowed_access = r->net[i].access,

@@ -32,7 +32,7 @@ static const char default_ini[] =
 	"[filesystem]\n"
 	"workspace = .\n"
 	"read_write = /tmp, ?/var/tmp, ?/dev/shm, /dev/null, /dev/zero, /dev/full\n"
-	"read_write = /dev/random, /dev/urandom, ?/dev/tty, ?/dev/pts, ?/dev/ptmx\n"
+	"read_write = /dev/random, /dev/urandom, ?/dev/tty, ?/dev/ptmx\n"
 	"read_only = /usr, /etc, ?/opt, /bin, ?/sbin, ?/lib, ?/lib32, ?/lib64, ?/libx32\n"
 	"read_only = /proc, ?/sys, ?/etc/resolv.conf, ?/etc/localtime, ?/var/lib/dpkg\n"
 	"read_only = ?/run/systemd/resolve, ?~/.gitconfig, ?~/.config/git\n"

@@ -101,6 +101,26 @@ static void bind_remount(const char *src, const char *path, unsigned long extra)
 	close(fd);
 }
 
+/* A new devpts instance on /dev/pts, and its ptmx on /dev/ptmx, so that
+ * opening /dev/ptmx makes a pty in the instance, named /dev/pts/N.  The
+ * host's terminals are not in it.  ptmxmode=0666: a new instance's ptmx
+ * is 0000 by default. */
+static void private_devpts(void)
+{
+	int fd = open_exact("/dev/pts");
+	char t[64];
+	snprintf(t, sizeof(t), "/proc/self/fd/%d", fd);
+	if (mount("devpts", t, "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") != 0)
+		die_errno("mount namespace: a new devpts instance on /dev/pts");
+	close(fd);
+	struct stat st;
+	/* Where /dev/ptmx is a symlink to pts/ptmx it already points there. */
+	if (lstat("/dev/ptmx", &st) == 0 && S_ISLNK(st.st_mode))
+		return;
+	bind_remount("/dev/pts/ptmx", "/dev/ptmx", 0);
+}
+
 /* In the child's new mount (and user) namespace: make the plan true. */
 void mountns_apply(const struct mount_plan *mp, bool userns, uid_t uid, gid_t gid)
 {
@@ -139,6 +159,9 @@ void mountns_apply(const struct mount_plan *mp, bool userns, uid_t uid, gid_t gi
 			} else {
 				bind_remount("/dev/null", s->path, MS_RDONLY);
 			}
+			break;
+		case MSTEP_DEVPTS:
+			private_devpts();
 			break;
 		}
 	}

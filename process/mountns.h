@@ -23,6 +23,7 @@ enum mstep_op {
 	MSTEP_READONLY, /* bind onto itself, read-only */
 	MSTEP_NOEXEC,   /* bind onto itself, noexec */
 	MSTEP_HIDE,     /* an empty, unreadable tmpfs (dir) or /dev/null (file) */
+	MSTEP_DEVPTS,   /* a new devpts instance on /dev/pts, its ptmx on /dev/ptmx */
 };
 
 struct mstep {
@@ -36,14 +37,16 @@ struct mount_plan {
 	struct mstep *v;
 	size_t n, cap;
 	struct strv texts;  /* what each step guarantees, for --explain */
+	bool devpts;        /* /dev/pts is a private instance (MSTEP_DEVPTS) */
 };
 
 /* "no writes to PATH" etc.: a string owned by the plan. */
 const char *mstep_what(struct mount_plan *mp, const struct mstep *s);
 
 /* Which protections need a mount: deny inside a granted tree, deny_write
- * and no_exec inside a writable (no_exec: executable) one.  Pure but for
- * lstat(); parents come before children. */
+ * and no_exec inside a writable (no_exec: executable) one, and a private
+ * devpts where the policy grants /dev/ptmx.  Pure but for lstat();
+ * parents come before children. */
 void mountns_plan(const struct policy *p, struct mount_plan *mp);
 void mount_plan_free(struct mount_plan *mp);
 

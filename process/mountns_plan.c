@@ -20,6 +20,7 @@ const char *mstep_how(enum mstep_op op)
 	case MSTEP_READONLY: return "private mount namespace: read-only bind";
 	case MSTEP_NOEXEC: return "private mount namespace: noexec bind";
 	case MSTEP_HIDE: return "private mount namespace: hidden under an empty mount";
+	case MSTEP_DEVPTS: return "private mount namespace: a new devpts instance on /dev/pts";
 	}
 	return "?";
 }
@@ -101,6 +102,32 @@ static int by_depth(const void *a, const void *b)
 	return lx < ly ? -1 : lx > ly ? 1 : strcmp(x->path, y->path);
 }
 
+/* Is `path` itself in `l`? */
+static bool listed(const struct pol_list *l, const char *path)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].path && strcmp(l->v[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+/* A grant of /dev/ptmx (new pseudo-terminals) gets a private devpts.
+ * Why: the host's /dev/pts holds every terminal of the user (as root,
+ * of everyone); granted, the command could read another terminal's
+ * input, write to it, turn its echo off.  Not granted, nothing new
+ * opens either: Landlock checks the new pts node when it is opened,
+ * even by TIOCGPTPEER, and a rule on one node cannot cover nodes made
+ * later.  A new instance holds only the ptys the command makes. */
+static void devpts_plan(const struct policy *p, struct mount_plan *mp)
+{
+	struct stat st;
+	if (!listed(&p->read_write, "/dev/ptmx") || lstat("/dev/pts", &st) != 0 ||
+	    !S_ISDIR(st.st_mode))
+		return;
+	add(mp, MSTEP_DEVPTS, "/dev/pts", NULL);
+	mp->devpts = true;
+}
+
 /* Which protections need a mount; parents come before children. */
 void mountns_plan(const struct policy *p, struct mount_plan *mp)
 {
@@ -135,6 +162,7 @@ void mountns_plan(const struct policy *p, struct mount_plan *mp)
 		if (it->path && outer_root(g3, 3, it->path))
 			add(mp, MSTEP_NOEXEC, it->path, &it->from);
 	}
+	devpts_plan(p, mp);
 	qsort(mp->v, mp->n, sizeof(*mp->v), by_depth);
 }
 
@@ -145,6 +173,9 @@ const char *mstep_what(struct mount_plan *mp, const struct mstep *s)
 	case MSTEP_READONLY: strv_pushf(&mp->texts, "no writes to %s", s->path); break;
 	case MSTEP_NOEXEC: strv_pushf(&mp->texts, "no execution under %s", s->path); break;
 	case MSTEP_HIDE: strv_pushf(&mp->texts, "no access to %s", s->path); break;
+	case MSTEP_DEVPTS:
+		strv_pushf(&mp->texts, "no access to other terminals; new pseudo-terminals work");
+		break;
 	}
 	return mp->texts.v[mp->texts.n - 1];
 }

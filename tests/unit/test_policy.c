@@ -835,7 +835,7 @@ static void test_default_resolves(void **state)
 	assert_int_equal(p.limit[LIMIT_PROCESSES].val, 4096);
 	assert_int_equal(p.limit[LIMIT_MEMORY].val, 8LL << 30);
 	assert_false(p.limit[LIMIT_CPU].set);
-	assert_int_equal(p.read_write.n, 11);
+	assert_int_equal(p.read_write.n, 10);
 	assert_int_equal(p.read_only.n, 17);
 	assert_int_equal(p.deny.n, 19);
 	assert_int_equal(p.deny_write.n, 3);
