@@ -34,8 +34,14 @@
 
 extern char **environ;
 
-/* firejail refuses argc >= MAX_ARGS (128), the command's own included. */
+/* firejail refuses argc >= MAX_ARGS (128), the command's own included,
+ * and any argument of MAX_ARG_LEN (PATH_MAX + 32) bytes or more. */
 #define FJ_MAX_ARGS 128
+#define FJ_MAX_ARG_LEN (PATH_MAX + 32)
+
+/* What firejail replaces whatever the options say (its fs_var_lock and
+ * fs_var_log): a grant there would not be the host's directory. */
+static const char *const fj_replaced[] = { "/run/lock", "/var/log" };
 
 /* What --private-dev provides (and nothing else under /dev is granted). */
 static const char *const private_dev[] = {
@@ -332,6 +338,39 @@ static int collect_grants(struct fj *f)
 	for (size_t i = 0; i < f->grants.n; i++)
 		if (check_path(f, f->grants.v[i] + 1))
 			return -1;
+	return 0;
+}
+
+/* Refuse a grant under a directory firejail replaces with its own copy:
+ * the command would see an empty or copied directory there. */
+static int plan_replaced(struct fj *f)
+{
+	for (size_t i = 0; i < f->grants.n; i++)
+		for (size_t k = 0; k < ARRAY_LEN(fj_replaced); k++)
+			if (path_inside(f->grants.v[i] + 1, fj_replaced[k]))
+				return refuse(f, "use backend = landlock or bwrap, or a workspace elsewhere",
+					      "firejail replaces %s with its own copy: %s would not be "
+					      "the host's directory", fj_replaced[k], f->grants.v[i] + 1);
+	return 0;
+}
+
+/* Refuse what firejail itself would refuse with its own exit 1, so that
+ * the caller sees clawshim's 125 and why. */
+static int plan_limits(struct fj *f)
+{
+	if (f->av->n >= FJ_MAX_ARGS)
+		return refuse(f, "pass the command as one shell string (clawshim -c '...'), "
+			      "or use backend = landlock or bwrap",
+			      "firejail: the command line would have %zu arguments; firejail "
+			      "takes at most %d", f->av->n, FJ_MAX_ARGS - 1);
+	for (size_t i = 0; i < f->av->n; i++) {
+		size_t n = strlen(f->av->v[i]);
+		if (n >= FJ_MAX_ARG_LEN)
+			return refuse(f, "pass long data through a file or standard input, or use "
+				      "backend = landlock or bwrap",
+				      "firejail: an argument of %zu bytes; firejail takes at most %d "
+				      "bytes per argument", n, FJ_MAX_ARG_LEN - 1);
+	}
 	return 0;
 }
 
@@ -635,7 +674,13 @@ static void plan_fixed(struct fj *f)
 	const struct policy *p = f->p;
 	const char *fixed[] = { "--quiet", "--noprofile", "--deterministic-exit-code",
 				"--deterministic-shutdown", "--nonewprivs", "--seccomp.block-secondary",
-				"--restrict-namespaces" };
+				"--restrict-namespaces",
+				/* firejail puts a private tmpfs on /var/tmp by
+				 * default: a workspace or grant there would be an
+				 * empty directory while --explain says host mount.
+				 * Kept, /var/tmp is blacklisted or granted like any
+				 * other path. */
+				"--keep-var-tmp" };
 	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
 		strv_pushf(f->av, "%s", fixed[i]);
 	if (!p->keep_capabilities.n) {
@@ -749,6 +794,8 @@ int firejail_plan_as(const struct policy *p, const struct command *cmd, struct p
 	out->seccomp = uid == 0 ? SC_TTY : 0;
 	strv_pushf(f.av, "%s", firejail);
 	int rc = collect_grants(&f);
+	if (rc == 0)
+		rc = plan_replaced(&f);
 	if (rc == 0) {
 		plan_fixed(&f);
 		rc = plan_net(&f);
@@ -764,12 +811,7 @@ int firejail_plan_as(const struct policy *p, const struct command *cmd, struct p
 	if (rc == 0) {
 		grant_lines(&f);
 		plan_command(&f, cmd);
-		if (f.av->n >= FJ_MAX_ARGS) {
-			rc = refuse(&f, "pass the command as one shell string (clawshim -c '...'), "
-				    "or use backend = landlock or bwrap",
-				    "firejail: the command line would have %zu arguments; firejail "
-				    "takes at most %d", f.av->n, FJ_MAX_ARGS - 1);
-		}
+		rc = plan_limits(&f);
 	}
 	struct fj_priv *fp = xcalloc(1, sizeof(*fp));
 	fp->strs = f.strs;

@@ -98,6 +98,47 @@ for_each_user t61
 # The probe's `firejail --version` is remembered in $XDG_RUNTIME_DIR, keyed
 # by the binary, /etc/firejail and the user: not run again while they are
 # the same, run again when the entry does not match.
+# Legit work firejail used to break: a workspace under /var/tmp (firejail
+# hides /var/tmp under its own tmpfs unless told to keep it), a long
+# argument (firejail's own exit 1), a workspace under a directory firejail
+# always replaces (/var/log: a copy).  Root only: firejail refuses nobody.
+t_fj_legit() {
+	[ "$WHO" = root ] || return 0
+	run_in "$SCRATCH" $CLAWSHIM --backend firejail -- true
+	if [ "$RC" != 0 ]; then skip "firejail cannot run here: $ERR"; return; fi
+	VT=$(mktemp -d /var/tmp/clawshim-t61.XXXXXX)
+	echo "in-var-tmp" >"$VT/marker"
+	run_in "$VT" $CLAWSHIM --backend firejail -- sh -c 'pwd; cat marker; echo new >made'
+	is "0:$VT in-var-tmp" "$(printf '%s' "$RC:$OUT" | tr '\n' ' ')" \
+		"workspace under /var/tmp: the command starts in it and sees its files"
+	is "new" "$(cat "$VT/made" 2>&1)" "workspace under /var/tmp: writes reach the host's directory"
+	echo "VT-OTHER" >"$VT/../clawshim-t61-other.$$"
+	run_in "$VT" $CLAWSHIM --backend firejail --read-write "$VT" -- cat "/var/tmp/clawshim-t61-other.$$"
+	is "0:VT-OTHER" "$RC:$OUT" "/var/tmp granted by the default: the host's /var/tmp, not a private tmpfs"
+	rm -f "/var/tmp/clawshim-t61-other.$$"
+	run_in "$VT" $CLAWSHIM --backend firejail --explain
+	like "$OUT" "*read-write workspace $VT*by firejail (host mount, --read-write)*" "--explain's host mount is true"
+	rm -rf "$VT"
+
+	W=$(newdir ws-long)
+	LONG=$(head -c 100000 /dev/zero | tr '\0' a)
+	run_in "$W" $CLAWSHIM --backend firejail -- sh -c 'echo ${#1}' x "$LONG"
+	is 125 "$RC" "a 100000-byte argument: clawshim's 125, not firejail's 1"
+	like "$ERR" "clawshim: firejail: an argument of 100000 bytes; firejail takes at most 4127 bytes per argument*hint: *" \
+		"a 100000-byte argument: one line naming the limit, and a hint"
+	all_prefixed "$ERR" "a 100000-byte argument: nothing but clawshim's own lines (firejail never ran)"
+	MID=$(head -c 4000 /dev/zero | tr '\0' a)
+	run_in "$W" $CLAWSHIM --backend firejail -- sh -c 'echo ${#1}' x "$MID"
+	is "0:4000" "$RC:$OUT" "a 4000-byte argument passes through"
+
+	LW=$(mktemp -d /var/log/clawshim-t61.XXXXXX)
+	run_in "$LW" $CLAWSHIM --backend firejail -- true
+	is 125 "$RC" "workspace under /var/log (replaced by firejail): refused with 125"
+	like "$ERR" "clawshim: firejail replaces /var/log with its own copy: $LW would not be the host's directory*" \
+		"workspace under /var/log: the refusal names the path firejail replaces"
+	rm -rf "$LW"
+}
+
 t_probe_cache() {
 	W=$(newdir cache)
 	RT=$(newdir rt)
@@ -125,4 +166,5 @@ t_probe_cache() {
 	is 1 "$(versions)" "$WHO: an entry for another binary is not used"
 }
 for_each_user t_probe_cache
+for_each_user t_fj_legit
 done_testing

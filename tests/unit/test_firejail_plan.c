@@ -102,7 +102,7 @@ static char *joined(const struct plan *pl, size_t from)
 }
 
 #define FIXED "--quiet --noprofile --deterministic-exit-code --deterministic-shutdown " \
-	"--nonewprivs --seccomp.block-secondary --restrict-namespaces --caps.drop=all "
+	"--nonewprivs --seccomp.block-secondary --restrict-namespaces --keep-var-tmp --caps.drop=all "
 
 static void test_workspace_in_home(void **state)
 {
