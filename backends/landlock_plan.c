@@ -570,6 +570,14 @@ static void build_lines(struct gctx *g)
 	protect_lines(g, &p->deny, "deny");
 	protect_lines(g, &p->deny_write, "no writes to");
 	protect_lines(g, &p->no_exec, "no exec in");
+	/* Landlock's EXECUTE right is checked by execve(), not by mmap():
+	 * "ld.so FILE" maps a file under a no_exec path as code.  Only a
+	 * noexec mount (a private mount namespace) refuses that: said, not
+	 * claimed. */
+	if (p->no_exec.n)
+		plan_add(g->out, "no mapping as code under the no_exec paths (ld.so FILE)", NULL,
+			 "Landlock checks execve, not mmap; no mount namespace here for a noexec "
+			 "bind", false);
 	protect_lines(g, &p->files, "no writes to policy file");
 	plan_add(g->out, "no access to any other path", g->how, NULL, true);
 	/* Landlock (every ABI) refuses ptrace of a process outside the domain. */
