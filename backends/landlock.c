@@ -128,10 +128,16 @@ static struct pol_item *with_devpts(struct policy *view, const struct mount_plan
 		plan_add(out, "the terminal on fds 0-2 reopens by name (/dev/stderr); no other",
 			 "Landlock: a rule for that one device node", NULL, true);
 	if (!mp || !mp->devpts) {
-		plan_add(out, tty, "Landlock: no rule for /dev/pts (the command's own terminal "
-			 "works through its inherited descriptors; no mount namespace here, so "
-			 "programs that allocate a pty fail: grant read_write = /dev/pts for them)",
-			 NULL, true);
+		bool ptmx = false;
+		for (size_t i = 0; i < view->read_write.n; i++)
+			ptmx |= view->read_write.v[i].path &&
+				strcmp(view->read_write.v[i].path, "/dev/ptmx") == 0;
+		plan_add(out, tty, ptmx ?
+			 "Landlock: no rule for /dev/pts (no mount namespace here for a private "
+			 "one, so programs that allocate a pty fail: grant read_write = /dev/pts "
+			 "for them)" :
+			 "Landlock: no rule for /dev/pts (/dev/ptmx is not granted either, so "
+			 "programs that allocate a pty fail)", NULL, true);
 		return NULL;
 	}
 	struct pol_item *rw = xcalloc(view->read_write.n + 1, sizeof(*rw));

@@ -61,11 +61,19 @@ t_other_tty() {
 	run_in "$W" $CLAWSHIM --backend landlock --policy "$NOPTMX" --read-only "$H" -- "$PY" -c "$OPENRW" "$PTS"
 	is "EACCES" "$OUT" "$WHO: landlock without a private devpts: another terminal is refused (EACCES)"
 	run_in "$W" $CLAWSHIM --backend landlock --policy "$NOPTMX" --read-only "$H" --explain
-	like "$OUT" "*no access to other terminals (/dev/pts)*Landlock: no rule for /dev/pts*programs that allocate a pty fail*" \
+	like "$OUT" "*no access to other terminals (/dev/pts)*Landlock: no rule for /dev/pts (/dev/ptmx is not granted either, so programs that allocate a pty fail)*" \
 		"$WHO: --explain says other terminals are out and what allocating a pty costs"
 	run_in "$W" $CLAWSHIM --backend landlock --read-only "$H" --explain
 	like "$OUT" "*no access to other terminals; new pseudo-terminals work*new devpts instance*" \
 		"$WHO: --explain names the private devpts"
+	# clawshim under clawshim: no mount namespace, /dev/ptmx granted.
+	# Allocating a pty fails as documented, and --explain says why.
+	NEST="$CLAWSHIM --backend landlock --read-only $TOP --"
+	run_in "$W" $NEST $CLAWSHIM --backend landlock --explain
+	like "$OUT" "*no access to other terminals (/dev/pts)*Landlock: no rule for /dev/pts (no mount namespace here for a private one, so programs that allocate a pty fail*" \
+		"$WHO: nested: --explain says allocating a pty fails without a mount namespace"
+	run_in "$W" $NEST $CLAWSHIM --backend landlock -- "$PY" -c "$MKPTY"
+	like "$ERR" "*PermissionError*" "$WHO: nested: allocating a pty fails (EACCES), as --explain says"
 }
 
 # The terminal clawshim is given: script(1) runs clawshim on a new pty.
