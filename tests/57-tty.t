@@ -21,6 +21,10 @@ trap '[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null; rm -rf "$SCRATCH" "$OUTSID
 NOPTMX=$(printf '[clawshim]\nversion = 1\n[filesystem]\nread_write =\nread_write = /tmp, /dev/null\n' |
 	mkpolicy "$OUTSIDE/noptmx.ini")
 
+# A policy that grants the host's /dev/pts on purpose, without /dev/ptmx.
+ALLPTS=$(printf '[clawshim]\nversion = 1\n[filesystem]\nread_write =\nread_write = /tmp, /dev/null, /dev/pts\n' |
+	mkpolicy "$OUTSIDE/allpts.ini")
+
 # hold: a pty held open by the test user outside any sandbox; sets $PTS.
 hold() {
 	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
@@ -66,6 +70,12 @@ t_other_tty() {
 	run_in "$W" $CLAWSHIM --backend landlock --read-only "$H" --explain
 	like "$OUT" "*no access to other terminals; new pseudo-terminals work*new devpts instance*" \
 		"$WHO: --explain names the private devpts"
+	# read_write = /dev/pts named on purpose: what it costs is said.
+	run_in "$W" $CLAWSHIM --backend landlock --policy "$ALLPTS" --read-only "$H" --explain
+	like "$OUT" "*not enforced  no access to other terminals (/dev/pts)*read_write grants /dev/pts: every terminal of this user is reachable*" \
+		"$WHO: read_write = /dev/pts: --explain says every terminal is reachable"
+	run_in "$W" $CLAWSHIM --backend landlock --policy "$ALLPTS" --read-only "$H" -- "$PY" -c "$OPENRW" "$PTS"
+	is "opened" "$OUT" "$WHO: read_write = /dev/pts: and it is (what --explain says is true)"
 	# clawshim under clawshim: no mount namespace, /dev/ptmx granted.
 	# Allocating a pty fails as documented, and --explain says why.
 	NEST="$CLAWSHIM --backend landlock --read-only $TOP --"
