@@ -341,16 +341,27 @@ static int collect_grants(struct fj *f)
 	return 0;
 }
 
-/* Refuse a grant under a directory firejail replaces with its own copy:
- * the command would see an empty or copied directory there. */
+/* Refuse a grant under a directory firejail replaces with its own copy,
+ * or hides (the user's systemd and gnupg runtime directories, unless
+ * --writable-run-user): the command would not see the host's directory. */
 static int plan_replaced(struct fj *f)
 {
-	for (size_t i = 0; i < f->grants.n; i++)
+	char sd[64], gpg[64];
+	snprintf(sd, sizeof(sd), "/run/user/%u/systemd", (unsigned)f->uid);
+	snprintf(gpg, sizeof(gpg), "/run/user/%u/gnupg", (unsigned)f->uid);
+	const char *hidden[] = { sd, gpg };
+	for (size_t i = 0; i < f->grants.n; i++) {
+		const char *g = f->grants.v[i] + 1;
 		for (size_t k = 0; k < ARRAY_LEN(fj_replaced); k++)
-			if (path_inside(f->grants.v[i] + 1, fj_replaced[k]))
+			if (path_inside(g, fj_replaced[k]))
 				return refuse(f, "use backend = landlock or bwrap, or a workspace elsewhere",
 					      "firejail replaces %s with its own copy: %s would not be "
-					      "the host's directory", fj_replaced[k], f->grants.v[i] + 1);
+					      "the host's directory", fj_replaced[k], g);
+		for (size_t k = 0; k < ARRAY_LEN(hidden); k++)
+			if (path_inside(g, hidden[k]))
+				return refuse(f, "use backend = landlock or bwrap, or a workspace elsewhere",
+					      "firejail hides %s: %s would not be visible", hidden[k], g);
+	}
 	return 0;
 }
 

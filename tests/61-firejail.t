@@ -137,6 +137,17 @@ t_fj_legit() {
 	like "$ERR" "clawshim: firejail replaces /var/log with its own copy: $LW would not be the host's directory*" \
 		"workspace under /var/log: the refusal names the path firejail replaces"
 	rm -rf "$LW"
+	if [ -d "/run/user/$(id -u)" ]; then
+		made=""
+		[ -d "/run/user/$(id -u)/gnupg" ] || { mkdir -m 700 "/run/user/$(id -u)/gnupg"; made=1; }
+		GW=$(mktemp -d "/run/user/$(id -u)/gnupg/clawshim-t61.XXXXXX")
+		run_in "$GW" $CLAWSHIM --backend firejail -- true
+		is 125 "$RC" "workspace under /run/user/UID/gnupg (hidden by firejail): refused with 125"
+		like "$ERR" "clawshim: firejail hides /run/user/$(id -u)/gnupg: $GW would not be visible*" \
+			"workspace under /run/user/UID/gnupg: the refusal names what firejail hides"
+		rm -rf "$GW"
+		[ -n "$made" ] && rmdir "/run/user/$(id -u)/gnupg"
+	fi
 }
 
 t_probe_cache() {
