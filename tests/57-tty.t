@@ -98,6 +98,10 @@ t_own_tty() {
 		like "$OUT" "*isatty*" "$WHO: landlock${pol:+ (no ptmx)}: the given terminal is a tty inside"
 		like "$OUT" "*to-stdout*to-stderr*" "$WHO: landlock${pol:+ (no ptmx)}: it reopens by name (/dev/stdout, /dev/stderr)"
 		like "$OUT" "*stty-ok*" "$WHO: landlock${pol:+ (no ptmx)}: its termios ioctls work"
+		# Reading: script(1) forwards its input to the pty; the command
+		# reads it through the terminal, reopened by name.
+		(cd "$W" && (sleep 1; printf 'typed-line\n') | $AS script -qec "$CLAWSHIM --backend landlock $pol --read-only $H -- sh -c 'read l </dev/stdin; echo got:\$l'" /dev/null) >"$SCRATCH/tty-out" 2>&1
+		like "$(tr -d '\r' <"$SCRATCH/tty-out")" "*got:typed-line*" "$WHO: landlock${pol:+ (no ptmx)}: it reads what is typed on it"
 	done
 }
 
