@@ -71,6 +71,10 @@ void notify_rules_init(struct notify_rules *r, const struct policy *p)
 	/* The policy files are deny_write even inside the workspace. */
 	push_list(&r->deny, &r->ndeny, &p->files);
 	push_list(&r->unix_ok, &r->nunix, &p->unix_sockets);
+	r->net_all = p->net_all.val;
+	r->tcp_ok = xcalloc(p->connect_tcp.n + 1, sizeof(*r->tcp_ok));
+	for (size_t i = 0; i < p->connect_tcp.n; i++)
+		r->tcp_ok[r->ntcp++] = (unsigned)p->connect_tcp.v[i].num;
 }
 
 static void free_v(char **v, size_t n)
@@ -85,6 +89,7 @@ void notify_rules_free(struct notify_rules *r)
 	free_v(r->writable, r->nwritable);
 	free_v(r->deny, r->ndeny);
 	free_v(r->unix_ok, r->nunix);
+	free(r->tcp_ok);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -127,6 +132,33 @@ bool notify_may_connect(const struct notify_rules *r,
 		return false;
 	for (size_t i = 0; i < r->nunix; i++)
 		if (strcmp(canonical_path, r->unix_ok[i]) == 0)
+			return true;
+	return false;
+}
+
+bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
+			     size_t len)
+{
+	sa_family_t fam;
+	uint16_t port;
+
+	if (r->net_all)
+		return true;
+	if (len < sizeof(fam))
+		return true; /* the kernel: EINVAL */
+	memcpy(&fam, addr, sizeof(fam));
+	if (fam == AF_UNSPEC)
+		return true; /* a disconnect; Landlock allows it too */
+	if (fam != AF_INET && fam != AF_INET6)
+		return false;
+	if ((fam == AF_INET && len < sizeof(struct sockaddr_in)) ||
+	    (fam == AF_INET6 && len < 24 /* SIN6_LEN_RFC2133 */))
+		return true; /* the kernel: EINVAL */
+	/* sin_port and sin6_port share their offset. */
+	memcpy(&port, (const char *)addr + offsetof(struct sockaddr_in, sin_port), sizeof(port));
+	port = ntohs(port);
+	for (size_t i = 0; i < r->ntcp; i++)
+		if (r->tcp_ok[i] == port)
 			return true;
 	return false;
 }

@@ -55,6 +55,9 @@ struct notify_rules {
 	size_t ndeny;
 	char **unix_ok;    /* [network] unix: sockets the command may connect to */
 	size_t nunix;
+	bool net_all;      /* allow = all: any TCP/UDP/... destination */
+	unsigned *tcp_ok;  /* connect_tcp: the ports an AF_INET/6 connect may reach */
+	size_t ntcp;
 };
 
 /* Collect the rules from `p` (after policy_resolve(); NULL paths, absent
@@ -76,6 +79,17 @@ bool notify_may_change_meta(const struct notify_rules *r,
  * Exactly one of the [network] unix paths. */
 bool notify_may_connect(const struct notify_rules *r,
 			const char *canonical_path);
+
+/* May the command connect() (or send with an explicit address, e.g. TCP
+ * Fast Open) a socket that is not AF_UNIX to `addr` (`len` bytes, the
+ * supervisor's copy)?  The supervisor performs the call itself, outside
+ * the command's Landlock domain, so it applies the same TCP port rules
+ * Landlock applies to the command: allow = all allows everything;
+ * otherwise AF_UNSPEC (disconnect) passes, AF_INET/AF_INET6 only to a
+ * connect_tcp port, and any other address family is refused.  An address
+ * too short to hold a port passes: the kernel refuses it (EINVAL). */
+bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
+			     size_t len);
 
 /* Add the SCMP_ACT_NOTIFY rules (and the ENOSYS rules for syscalls that
  * the supervisor does not emulate) for the groups in `what`.

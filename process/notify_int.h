@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/magic.h>
@@ -108,10 +110,9 @@
 #endif
 
 #define MAX_SYMLINKS 40            /* the kernel's ELOOP limit */
-#define ANSWER_CONTINUE INT64_MIN  /* handler result: let the kernel do it */
-#define DGRAM_MAX (1u << 20)       /* largest datagram we relay */
+#define ANSWER_LATER INT64_MIN     /* handler result: a worker answers */
+#define DGRAM_MAX (1u << 20)       /* most bytes we copy for one send call */
 #define CONTROL_MAX 65536          /* largest ancillary data we relay */
-#define BLOCK_BOUND_SEC 1          /* longest we wait in connect/send */
 
 
 struct target {
@@ -144,6 +145,8 @@ int nt_target_getfd(struct target *t, int fd);
 int nt_fd_path(int fd, char *out, size_t cap);
 int nt_open_object(struct target *t, int dirfd, const char *path,
 		       unsigned at_flags);
+int nt_target_capeff(struct target *t, uint64_t *capeff);
+void nt_respond(int nfd, uint64_t id, int64_t rc);
 int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 			   const struct notify_rules *r, int nfd);
 int64_t nt_handle_net(struct target *t, const struct seccomp_notif *n,
