@@ -7,10 +7,10 @@
  * The filter (built by backends/seccomp.c) returns SCMP_ACT_NOTIFY for
  * those syscalls.  The supervisor, outside the sandbox, decides with the
  * pure functions below and, where allowed, performs the operation itself
- * on the object it checked (an O_PATH descriptor), so a thread of the
- * command cannot swap the path between the check and the use.  It never
- * answers SECCOMP_USER_NOTIF_FLAG_CONTINUE where the decision depends on
- * the command's memory (see notify.c for the few register-only cases).
+ * on the object it checked (an O_PATH descriptor, its own duplicate of the
+ * command's socket), so a thread of the command cannot swap the path or
+ * the descriptor between the check and the use.  It never answers
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE (notify.c says why).
  *
  * Wiring (for the supervisor and the child):
  *  - call notify_add_rules() before adding any other rule for the same
@@ -26,7 +26,11 @@
  *    holding its own listener could answer its own notifications;
  *  - the parent polls the fd for POLLIN and calls notify_serve() once per
  *    readiness; a return of -1 means the fd is finished (POLLHUP: every
- *    sandboxed process is gone) and must leave the poll set.
+ *    sandboxed process is gone) and must leave the poll set;
+ *  - notify_serve() may start worker threads (notify_net.c) for calls
+ *    that can block; they answer by themselves, block every signal, and
+ *    hold their own copy of the listener, so the caller may close its
+ *    own at any time.
  */
 #ifndef CLAWSHIM_NOTIFY_H
 #define CLAWSHIM_NOTIFY_H

@@ -40,9 +40,6 @@
 #ifndef SECCOMP_IOCTL_NOTIF_ID_VALID
 #error "kernel headers without seccomp user notification (need Linux >= 5.0 headers)"
 #endif
-#ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
-#define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
-#endif
 /* The kernel's AUDIT_ARCH of this build (what libseccomp's
  * seccomp_arch_native() answers, without loading libseccomp). */
 #include <linux/audit.h>
