@@ -179,6 +179,8 @@ static void send_deadline(int sock, struct timespec *dl)
 	dl->tv_nsec = 0;
 	if (getsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, &sl) < 0 || (!tv.tv_sec && !tv.tv_usec))
 		return;
+	if (tv.tv_sec > (1L << 30))
+		tv.tv_sec = 1L << 30; /* decades: no overflow below */
 	clock_gettime(CLOCK_MONOTONIC, dl);
 	dl->tv_sec += tv.tv_sec + (dl->tv_nsec + tv.tv_usec * 1000L) / 1000000000L;
 	dl->tv_nsec = (dl->tv_nsec + tv.tv_usec * 1000L) % 1000000000L;
@@ -333,6 +335,8 @@ static int connect_decide(struct target *t, const struct notify_rules *r,
 	 * scope, which binds only the sandbox. */
 	if (un->sun_path[0] == '\0')
 		return -EACCES;
+	if (j->addrlen > sizeof(struct sockaddr_un))
+		return -EINVAL; /* what the kernel says */
 	char path[sizeof(un->sun_path) + 1];
 	memcpy(path, un->sun_path, j->addrlen - off);
 	path[j->addrlen - off] = '\0';

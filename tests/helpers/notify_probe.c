@@ -230,6 +230,12 @@ static void test_unix(void)
 	    sendto(fd6, "x", 1, 0, (struct sockaddr *)&in, sizeof(in)), EACCES);
 	close(fd6);
 	TRY("tcp: connect AF_UNSPEC (disconnect) passes", connect(fd, &unspec, sizeof(unspec)), 0);
+	struct sockaddr_storage big = {.ss_family = AF_UNIX};
+	memcpy((char *)&big + offsetof(struct sockaddr_un, sun_path), "/x", 3);
+	fd6 = socket(AF_UNIX, SOCK_STREAM, 0);
+	TRY("unix: connect with an address longer than sockaddr_un: EINVAL",
+	    connect(fd6, (struct sockaddr *)&big, sizeof(big)), EINVAL);
+	close(fd6);
 	close(fd);
 
 	pthread_t th;
