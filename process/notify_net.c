@@ -54,7 +54,15 @@
 #define MMSG_MAX 1024        /* UIO_MAXIOV: the kernel's cap on vlen */
 #define RIGHTS_MAX 253       /* SCM_MAX_FD */
 
+#define DUPS_HELD_MAX 256    /* SCM_RIGHTS copies held by all jobs at once */
+
 static atomic_int jobs_running;
+/* Why a cap across jobs: waiting workers hold their copies of the
+ * descriptors a message carries; without it a command could fill the
+ * supervisor's descriptor table, which the loop needs to serve, kill
+ * and clean up. Past it a send fails with ETOOMANYREFS, the kernel's
+ * answer for too many descriptors in flight. */
+static atomic_int dups_held;
 
 /* One message, copied out of the command's memory. */
 struct nt_msg {
@@ -88,6 +96,7 @@ struct nt_job {
 static void job_free(struct nt_job *j)
 {
 	for (size_t i = 0; i < j->nmsgs; i++) {
+		atomic_fetch_sub(&dups_held, (int)j->msgs[i].ndups);
 		while (j->msgs[i].ndups)
 			close(j->msgs[i].dups[--j->msgs[i].ndups]);
 		free(j->msgs[i].data);
@@ -377,9 +386,15 @@ static int translate_rights(struct target *t, struct nt_msg *m)
 		for (size_t i = 0; i < cnt; i++) {
 			if (m->ndups == RIGHTS_MAX)
 				return -ETOOMANYREFS;
+			if (atomic_fetch_add(&dups_held, 1) >= DUPS_HELD_MAX) {
+				atomic_fetch_sub(&dups_held, 1);
+				return -ETOOMANYREFS;
+			}
 			int d = nt_target_getfd(t, fds[i]);
-			if (d < 0)
+			if (d < 0) {
+				atomic_fetch_sub(&dups_held, 1);
 				return d;
+			}
 			m->dups[m->ndups++] = d;
 			fds[i] = d;
 		}
@@ -507,7 +522,8 @@ static int collect_msgs(struct target *t, const struct seccomp_notif *n,
 		if (rc == 0)
 			rc = send_decide(r, m, domain, type);
 		if (rc < 0) {
-			j->nmsgs--; /* job_free still closes its dups */
+			j->nmsgs--; /* so job_free leaves m alone */
+			atomic_fetch_sub(&dups_held, (int)m->ndups);
 			while (m->ndups)
 				close(m->dups[--m->ndups]);
 			free(m->data), free(m->ctl);
