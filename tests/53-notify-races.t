@@ -138,6 +138,8 @@ t_work() {
 	is "ok" "$OUT" "$WHO: a socket listed in [network] unix connects"
 	run_in "$W" $SAFETY $CS --policy "$POL" -- "$TRY" unix "$OUTSIDE/s.sock"
 	is "EACCES" "$OUT" "$WHO: a socket not listed: EACCES"
+	run_in "$W" $SAFETY $CS -- "$RACE" eintr
+	is "EINTR late 0" "$OUT" "$WHO: a blocking send interrupted by a signal: EINTR, and nothing sent later"
 	run_in "$W" $SAFETY $CS -- "$RACE" pair
 	is "pair ok" "$OUT" "$WHO: socketpair: SCM_RIGHTS, sendmmsg count, EISCONN, EPIPE"
 	run_in "$W" $SAFETY $CS --allow-net -- "$TRY" udp 127.0.0.1 "$PORT"

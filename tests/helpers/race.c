@@ -17,6 +17,8 @@
  *   race nbconnect HOST PORT    non-blocking TCP connect: prints the first
  *                               answer (EINPROGRESS), the final one, and
  *                               those of two more connects (0, EISCONN)
+ *   race eintr                  a blocking send interrupted by a signal:
+ *                               prints "EINTR late 0" (nothing sent later)
  *   race pair                   socketpair work: sendmsg with SCM_RIGHTS,
  *                               sendmmsg of 3 datagrams, sendto on a
  *                               connected stream; prints "pair ok"
@@ -192,6 +194,41 @@ static int wedge_connect(const char *path)
 	return 0;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A blocking send interrupted by a signal fails with EINTR and sends
+ * nothing, not even later: prints "EINTR late 0". */
+static int eintr(void)
+{
+	int sv[2];
+	char buf[64];
+	struct sigaction sa = {.sa_handler = on_alarm}; /* no SA_RESTART */
+	struct itimerval it = {{0, 0}, {0, 200000}};
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+		return perror("socketpair"), 2;
+	while (send(sv[0], "fill", 4, MSG_DONTWAIT) > 0)
+		;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	struct iovec iov = {(void *)"LATE", 4};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n = sendmsg(sv[0], &mh, 0);
+	printf("%s", n < 0 && errno == EINTR ? "EINTR" : "not-interrupted");
+	int late = 0;
+	for (int round = 0; round < 2; round++) {
+		ssize_t r;
+		while ((r = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			late += r == 4 && !memcmp(buf, "LATE", 4);
+		usleep(400000); /* room now: a send left waiting would go out */
+	}
+	printf(" late %d\n", late);
+	return 0;
+}
+
 static int nbconnect(const char *host, int port)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -292,6 +329,8 @@ int main(int argc, char **argv)
 		return nbconnect(argv[2], atoi(argv[3]));
 	if (argc >= 2 && !strcmp(argv[1], "pair"))
 		return pair();
+	if (argc >= 2 && !strcmp(argv[1], "eintr"))
+		return eintr();
 	fprintf(stderr, "usage: race dgram|connect PATH SECONDS | wedge-send | wedge-connect PATH |"
 		" nbconnect HOST PORT | pair\n");
 	return 2;
