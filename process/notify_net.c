@@ -23,8 +23,8 @@
  * change); only when that would block and the command asked to wait does
  * a worker wait, in poll() slices, checking between slices that the
  * notification is still pending, so a call the command abandoned (a
- * signal interrupted it) never sends later.  At most JOBS_MAX workers:
- * past that the call fails with EAGAIN.
+ * signal interrupted it) never sends later.  At most JOBS_MAX calls wait
+ * at once: past that the call fails with EAGAIN.
  *
  * What the command sees is the kernel's own answer for its socket
  * (EINPROGRESS on a non-blocking connect, EISCONN, ECONNREFUSED, EPIPE
@@ -56,7 +56,6 @@
 
 #define DUPS_HELD_MAX 256    /* SCM_RIGHTS copies held by all jobs at once */
 
-static atomic_int jobs_running;
 /* Why a cap across jobs: waiting workers hold their copies of the
  * descriptors a message carries; without it a command could fill the
  * supervisor's descriptor table, which the loop needs to serve, kill
@@ -91,6 +90,7 @@ struct nt_job {
 	size_t nmsgs;
 	int memfd;                      /* sendmmsg: /proc/TID/mem for msg_len */
 	uint64_t vec;
+	struct nt_job *next;            /* the workers' queue */
 };
 
 static void job_free(struct nt_job *j)
@@ -245,57 +245,103 @@ static int64_t send_perform(struct nt_job *j, bool wait)
 	return j->nr == SYS_sendmmsg ? (int64_t)sent : n;
 }
 
-static void *worker(void *arg)
+/* The workers: a pool that grows to JOBS_MAX threads and keeps them, so
+ * a connect costs a wake-up, not a thread. Under pool_mu. */
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
+static struct nt_job *pool_head, *pool_tail;
+static int pool_threads, pool_idle, pool_queued, jobs_running;
+
+/* Perform one job with the command's capabilities, answer, free it. */
+static void run_job(struct nt_job *j)
 {
-	struct nt_job *j = arg;
 	struct capsave cs;
 	int64_t rc;
 
-	/* For the life of this thread, which ends here. */
 	if (caps_lower(j->capeff, &cs) < 0)
 		rc = nt_internal(EACCES, "capset");
 	else
 		rc = j->connect ? connect_perform(j) : send_perform(j, true);
+	nt_creds_leave(&cs); /* this thread's own capabilities back */
 	if (rc != ANSWER_LATER)
 		nt_respond(j->nfd, j->id, rc);
 	job_free(j);
-	atomic_fetch_sub(&jobs_running, 1);
+}
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&pool_mu);
+	for (;;) {
+		while (!pool_head) {
+			pool_idle++;
+			pthread_cond_wait(&pool_cv, &pool_mu);
+			pool_idle--;
+		}
+		struct nt_job *j = pool_head;
+		pool_head = j->next;
+		if (!pool_head)
+			pool_tail = NULL;
+		pool_queued--;
+		pthread_mutex_unlock(&pool_mu);
+		run_job(j);
+		pthread_mutex_lock(&pool_mu);
+		jobs_running--;
+	}
 	return NULL;
 }
 
-/* Hand `j` to a worker (which answers and frees it); ANSWER_LATER, or
- * -EAGAIN (j freed) when none can start. */
-static int64_t start_worker(struct nt_job *j, int nfd)
+/* One more worker; 0 or an error number. Under pool_mu. */
+static int spawn_worker(void)
 {
 	pthread_attr_t at;
 	pthread_t th;
 	sigset_t all, old;
 	int rc;
 
-	if (atomic_fetch_add(&jobs_running, 1) >= JOBS_MAX) {
-		atomic_fetch_sub(&jobs_running, 1);
-		job_free(j);
-		return -EAGAIN;
-	}
-	j->nfd = fcntl(nfd, F_DUPFD_CLOEXEC, 3); /* the loop may close its own */
-	if (j->nfd < 0 || pthread_attr_init(&at) != 0) {
-		atomic_fetch_sub(&jobs_running, 1);
-		job_free(j);
-		return -EAGAIN;
-	}
+	if ((rc = pthread_attr_init(&at)) != 0)
+		return rc;
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&at, 128 * 1024);
-	/* Signals stay the loop's (its signalfd): the worker blocks them all. */
+	/* Signals stay the loop's (its signalfd): workers block them all. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&th, &at, worker, j);
+	rc = pthread_create(&th, &at, worker, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&at);
-	if (rc != 0) {
-		atomic_fetch_sub(&jobs_running, 1);
+	if (rc == 0)
+		pool_threads++;
+	return rc;
+}
+
+/* Hand `j` to a worker (which answers and frees it); ANSWER_LATER, or
+ * -EAGAIN (j freed) when JOBS_MAX calls already wait or no worker can
+ * start. */
+static int64_t start_worker(struct nt_job *j, int nfd)
+{
+	j->nfd = fcntl(nfd, F_DUPFD_CLOEXEC, 3); /* the loop may close its own */
+	if (j->nfd < 0) {
 		job_free(j);
 		return -EAGAIN;
 	}
+	pthread_mutex_lock(&pool_mu);
+	/* Every idle worker may be spoken for by jobs queued before. */
+	if (jobs_running >= JOBS_MAX ||
+	    (pool_idle <= pool_queued && spawn_worker() != 0 && pool_threads == 0)) {
+		pthread_mutex_unlock(&pool_mu);
+		job_free(j);
+		return -EAGAIN;
+	}
+	jobs_running++;
+	pool_queued++;
+	j->next = NULL;
+	if (pool_tail)
+		pool_tail->next = j;
+	else
+		pool_head = j;
+	pool_tail = j;
+	pthread_cond_signal(&pool_cv);
+	pthread_mutex_unlock(&pool_mu);
 	return ANSWER_LATER;
 }
 
