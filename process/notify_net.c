@@ -76,7 +76,8 @@ struct nt_msg {
 /* A call performed for the command, by the loop or by a worker. */
 struct nt_job {
 	bool connect;                   /* else a send */
-	int nfd;                        /* our own dup of the listener */
+	int nfd;                        /* a worker's own dup of the listener */
+	int loop_nfd;                   /* the loop's, while the loop runs it */
 	uint64_t id;
 	int sock;                       /* our dup of the command's socket */
 	int ofd;                        /* connect: the checked unix socket, or -1 */
@@ -238,8 +239,9 @@ static int64_t send_perform(struct nt_job *j, bool wait)
 	if (n < 0 && sent == 0) {
 		int e = errno;
 		/* The kernel would have raised SIGPIPE in the command. */
-		if (e == EPIPE && j->stream && !(j->flags & MSG_NOSIGNAL))
-			syscall(SYS_tgkill, j->tgid, j->tid, SIGPIPE);
+		if (e == EPIPE && j->stream && !(j->flags & MSG_NOSIGNAL) &&
+		    ioctl(j->nfd >= 0 ? j->nfd : j->loop_nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &j->id) == 0)
+			syscall(SYS_tgkill, j->tgid, j->tid, SIGPIPE); /* still waiting: its tid */
 		return -e;
 	}
 	return j->nr == SYS_sendmmsg ? (int64_t)sent : n;
@@ -623,8 +625,8 @@ int64_t nt_handle_net(struct target *t, const struct seccomp_notif *n,
 
 	if (!j)
 		return nt_internal(EACCES, "allocating");
-	*j = (struct nt_job){.nfd = -1, .ofd = -1, .memfd = -1, .id = n->id,
-			     .tid = t->tid};
+	*j = (struct nt_job){.nfd = -1, .loop_nfd = nfd, .ofd = -1, .memfd = -1,
+			     .id = n->id, .tid = t->tid};
 	j->sock = nt_target_getfd(t, (int)n->data.args[0]);
 	if (j->sock < 0) {
 		rc = j->sock;
