@@ -66,7 +66,8 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
               backends/path.c
 PROCESS_SRC = process/supervise.c process/guards.c process/child.c process/limits.c process/env.c \
               process/cgroup.c process/mountns.c process/mountns_plan.c \
-              process/notify.c process/notify_serve.c process/notify_ops.c
+              process/notify.c process/notify_serve.c process/notify_ops.c \
+              process/notify_net.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
 CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
@@ -85,7 +86,7 @@ CORE_OBJ    = $(CORE_SRC:.c=.o)
 HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
-HELPERS     = tests/helpers/try tests/helpers/notify_probe
+HELPERS     = tests/helpers/try tests/helpers/notify_probe tests/helpers/race
 
 .PHONY: all check check-run install uninstall clean dist demo bench
 all: $(PROGRAMS)
@@ -121,8 +122,12 @@ tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ) $(GEN_OBJ)
 tests/helpers/%: tests/helpers/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
+tests/helpers/race: tests/helpers/race.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -lpthread
+
 # The notification supervisor end to end, outside clawshim.
-tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o process/notify_serve.o process/notify_ops.o util.o
+tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o process/notify_serve.o process/notify_ops.o \
+		process/notify_net.o util.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
 
 # check and demo first make sure the build and test dependencies are here

@@ -73,12 +73,15 @@ static int deny_name(scmp_filter_ctx ctx, const char *name, int errnum,
 
 /* TIOCSTI pushes bytes into a terminal's input queue and TIOCLINUX can
  * paste the console selection: both inject keystrokes into the agent's
- * terminal.  Compare only the low 32 bits of the request: the kernel
- * truncates it to an unsigned int, and a full 64-bit compare was bypassed
- * with high bits set (CVE-2019-10063). */
+ * terminal.  TIOCSETD changes a terminal's line discipline (the agent's
+ * terminal too: a tty the command inherited), which no build or test
+ * needs - slattach and pppd do - and which has been the way into several
+ * kernel bugs (n_gsm, n_hdlc).  Compare only the low 32 bits of the
+ * request: the kernel truncates it to an unsigned int, and a full 64-bit
+ * compare was bypassed with high bits set (CVE-2019-10063). */
 static int add_tty(scmp_filter_ctx ctx, struct policy_error *err)
 {
-	static const unsigned long req[] = { TIOCSTI, TIOCLINUX };
+	static const unsigned long req[] = { TIOCSTI, TIOCLINUX, TIOCSETD };
 	for (size_t i = 0; i < ARRAY_LEN(req); i++) {
 		int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
 					  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, req[i]));
@@ -118,6 +121,65 @@ static int add_personality(scmp_filter_ctx ctx, struct policy_error *err)
 			return fail(err, "personality", rc);
 	}
 	return 0;
+}
+
+/* One rule: `name` fails with EPERM when every (arg, mask, value) holds. */
+static int deny_masked(scmp_filter_ctx ctx, const char *name, unsigned n,
+		       const struct scmp_arg_cmp *cmp, struct policy_error *err)
+{
+	int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM),
+					seccomp_syscall_resolve_name(name), n, cmp);
+	return rc ? fail(err, name, rc) : 0;
+}
+
+#define MCMP(arg, mask, val) SCMP_CMP((arg), SCMP_CMP_MASKED_EQ, (mask), (val))
+
+/* No setuid or setgid file and no device node can be made.  Why: a
+ * command running as root (or with CAP_MKNOD, CAP_FSETID) would leave
+ * a setuid-root program in /tmp, /dev/shm or the workspace for anyone
+ * to run later, no_new_privs binding only the sandbox, or make a node
+ * of the disk (mknod b 8 0) and read every file past Landlock.  The
+ * kernel honours S_ISUID in the mode of open(O_CREAT), creat(),
+ * mknod(S_IFREG) and open(O_TMPFILE), and CAP_FSETID keeps it through
+ * the writes that follow, so those modes fail with EPERM here; mkdir()
+ * drops the bits itself.  mknod of a character or block device fails
+ * too; FIFOs, sockets and plain files stay.  openat2() carries its mode
+ * behind a pointer the filter cannot read: it answers ENOSYS, which its
+ * callers treat as a kernel before 5.6 and fall back to openat().  A
+ * chmod to such a mode is stripped by the notification supervisor
+ * (process/notify_ops.c) where there is one; without it (`no_notify`),
+ * chmod, fchmod and fchmodat to such a mode fail with EPERM.  Masks keep
+ * to the low bits, so the high half of a register cannot hide a bit. */
+static int add_nosuid(scmp_filter_ctx ctx, bool no_notify, struct policy_error *err)
+{
+	static const unsigned bits[] = { S_ISUID, S_ISGID };
+	static const unsigned creating[] = { O_CREAT, __O_TMPFILE };
+	for (size_t b = 0; b < ARRAY_LEN(bits); b++) {
+		unsigned m = bits[b];
+		struct scmp_arg_cmp mk[] = { MCMP(1, m, m) }, mkat[] = { MCMP(2, m, m) };
+		if (deny_masked(ctx, "mknod", 1, mk, err) || deny_masked(ctx, "mknodat", 1, mkat, err) ||
+		    deny_masked(ctx, "creat", 1, mk, err))
+			return -1;
+		for (size_t c = 0; c < ARRAY_LEN(creating); c++) {
+			unsigned f = creating[c];
+			struct scmp_arg_cmp op[] = { MCMP(1, f, f), MCMP(2, m, m) };
+			struct scmp_arg_cmp opat[] = { MCMP(2, f, f), MCMP(3, m, m) };
+			if (deny_masked(ctx, "open", 2, op, err) || deny_masked(ctx, "openat", 2, opat, err))
+				return -1;
+		}
+		if (no_notify && (deny_masked(ctx, "chmod", 1, mk, err) ||
+				  deny_masked(ctx, "fchmod", 1, mk, err) ||
+				  deny_masked(ctx, "fchmodat", 1, mkat, err)))
+			return -1;
+	}
+	static const unsigned dev[] = { S_IFCHR, S_IFBLK };
+	for (size_t i = 0; i < ARRAY_LEN(dev); i++) {
+		struct scmp_arg_cmp mk[] = { MCMP(1, S_IFMT, dev[i]) }, mkat[] = { MCMP(2, S_IFMT, dev[i]) };
+		if (deny_masked(ctx, "mknod", 1, mk, err) || deny_masked(ctx, "mknodat", 1, mkat, err))
+			return -1;
+	}
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0);
+	return rc ? fail(err, "openat2", rc) : 0;
 }
 
 static int add_kernel(scmp_filter_ctx ctx, struct policy_error *err)
@@ -218,6 +280,8 @@ scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 	if ((flags & SC_SESSION) && (flags & SC_NESTED) && deny_name(ctx, "setpgid", EPERM, err))
 		goto out;
 	if ((flags & SC_KERNEL) && add_kernel(ctx, err))
+		goto out;
+	if ((flags & SC_KERNEL) && add_nosuid(ctx, !(flags & SC_UNIX), err))
 		goto out;
 	if ((flags & SC_NET) && add_net(ctx, p, err))
 		goto out;

@@ -33,6 +33,7 @@
 #define LX_ENOSYS ENOSYS
 #define LX_TIOCSTI TIOCSTI
 #define LX_TIOCLINUX TIOCLINUX
+#define LX_TIOCSETD TIOCSETD
 #define LX_CLONE_NEWNS CLONE_NEWNS
 #define LX_CLONE_NEWUTS CLONE_NEWUTS
 #define LX_CLONE_NEWIPC CLONE_NEWIPC
@@ -50,6 +51,7 @@
 #define LX_ENOSYS 38
 #define LX_TIOCSTI 0x5412
 #define LX_TIOCLINUX 0x541C
+#define LX_TIOCSETD 0x5423
 #define LX_CLONE_NEWNS 0x00020000
 #define LX_CLONE_NEWUTS 0x04000000
 #define LX_CLONE_NEWIPC 0x08000000
@@ -126,7 +128,7 @@ char *seccomp_json(const struct policy *p, unsigned flags)
 #endif
 	      " \"syscalls\": [", j.f);
 	if (flags & SC_TTY) {
-		static const unsigned long req[] = { LX_TIOCSTI, LX_TIOCLINUX };
+		static const unsigned long req[] = { LX_TIOCSTI, LX_TIOCLINUX, LX_TIOCSETD };
 		for (size_t i = 0; i < ARRAY_LEN(req); i++)
 			one(&j, "ioctl", LX_EPERM, 1, "SCMP_CMP_MASKED_EQ", 0xffffffffULL, req[i]);
 	}

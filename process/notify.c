@@ -11,26 +11,34 @@
  * other thread (or process sharing the memory) can change it meanwhile
  * (Documentation/userspace-api/seccomp_filter.rst, "unsafe to use").
  *
- * We CONTINUE only when the decision rests on registers and kernel state
- * that the command cannot change: the socket's domain and type.  A socket
- * that is not AF_UNIX cannot reach a unix path whatever address it is
- * given; AF_UNIX stream and seqpacket sockets ignore or refuse a sendmsg
- * address.  So the fast path for TCP/UDP is one pidfd_getfd+getsockopt.
+ * We never answer SECCOMP_USER_NOTIF_FLAG_CONTINUE.  Even a decision on
+ * kernel state rather than memory races: the socket behind descriptor N
+ * is looked up again by the kernel after CONTINUE, and another thread can
+ * dup2() a different socket onto N in between (an AF_INET socket when we
+ * look, an AF_UNIX one connecting to docker.sock when the kernel does).
+ * So every notified call is performed by us, on objects we hold: the
+ * socket as our pidfd_getfd() duplicate (the same open file description),
+ * files as O_PATH descriptors we resolved.  The filter passes without
+ * asking only what registers decide (sendto with no address).
  *
  * What the command gets:
- *  - connect() on an AF_UNIX socket is always performed by us with the
- *    copied address: a named path is resolved as the command sees it and
- *    connected only when it is one of [network] unix; an abstract address
- *    is refused (EACCES): CONTINUE would race, and our own connect would
- *    escape Landlock's abstract-socket scope, which binds only the sandbox.
+ *  - connect() is performed by us with the copied address, in a worker
+ *    thread (notify_net.c says why and what differs from the kernel).  On
+ *    an AF_UNIX socket a named path is resolved as the command sees it
+ *    and connected only when it is one of [network] unix; an abstract
+ *    address is refused (EACCES): our connect would escape Landlock's
+ *    abstract-socket scope, which binds only the sandbox.  On any other
+ *    socket the address must pass Landlock's TCP port rules, which we
+ *    apply ourselves (notify_may_connect_inet): ours is not confined.
  *  - unix = allows connect() only: datagrams to an explicit unix address
  *    (sendto/sendmsg/sendmmsg with a name on an AF_UNIX datagram socket)
- *    are refused with EACCES.  sendmsg without a name on such a socket is
- *    performed by us (SCM_RIGHTS translated); sendmmsg sends its first
- *    message (a short count, which callers must handle anyway).
+ *    are refused with EACCES.  Every other send is performed by us from
+ *    copies (SCM_RIGHTS translated, sendmmsg's count and msg_len kept).
  *  - metadata changes are performed by us when the object's canonical path
- *    is writable by the policy, else EPERM.  setxattrat, removexattrat and
- *    file_setattr (6.13+, 6.17+) get ENOSYS: not emulated.
+ *    is writable by the policy, else EPERM; chmod loses S_ISUID and, but
+ *    on directories, S_ISGID; security.capability cannot be set.
+ *    setxattrat, removexattrat and file_setattr (6.13+, 6.17+) get
+ *    ENOSYS: not emulated.
  *
  * Credentials: we act with the command's view.  We refuse (EPERM) when the
  * command's fsuid, fsgid, supplementary groups, user or mount namespace or
@@ -71,6 +79,10 @@ void notify_rules_init(struct notify_rules *r, const struct policy *p)
 	/* The policy files are deny_write even inside the workspace. */
 	push_list(&r->deny, &r->ndeny, &p->files);
 	push_list(&r->unix_ok, &r->nunix, &p->unix_sockets);
+	r->net_all = p->net_all.val;
+	r->tcp_ok = xcalloc(p->connect_tcp.n + 1, sizeof(*r->tcp_ok));
+	for (size_t i = 0; i < p->connect_tcp.n; i++)
+		r->tcp_ok[r->ntcp++] = (unsigned)p->connect_tcp.v[i].num;
 }
 
 static void free_v(char **v, size_t n)
@@ -85,6 +97,7 @@ void notify_rules_free(struct notify_rules *r)
 	free_v(r->writable, r->nwritable);
 	free_v(r->deny, r->ndeny);
 	free_v(r->unix_ok, r->nunix);
+	free(r->tcp_ok);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -127,6 +140,33 @@ bool notify_may_connect(const struct notify_rules *r,
 		return false;
 	for (size_t i = 0; i < r->nunix; i++)
 		if (strcmp(canonical_path, r->unix_ok[i]) == 0)
+			return true;
+	return false;
+}
+
+bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
+			     size_t len)
+{
+	sa_family_t fam;
+	uint16_t port;
+
+	if (r->net_all)
+		return true;
+	if (len < sizeof(fam))
+		return true; /* the kernel: EINVAL */
+	memcpy(&fam, addr, sizeof(fam));
+	if (fam == AF_UNSPEC)
+		return true; /* a disconnect; Landlock allows it too */
+	if (fam != AF_INET && fam != AF_INET6)
+		return false;
+	if ((fam == AF_INET && len < sizeof(struct sockaddr_in)) ||
+	    (fam == AF_INET6 && len < 24 /* SIN6_LEN_RFC2133 */))
+		return true; /* the kernel: EINVAL */
+	/* sin_port and sin6_port share their offset. */
+	memcpy(&port, (const char *)addr + offsetof(struct sockaddr_in, sin_port), sizeof(port));
+	port = ntohs(port);
+	for (size_t i = 0; i < r->ntcp; i++)
+		if (r->tcp_ok[i] == port)
 			return true;
 	return false;
 }

@@ -7,10 +7,10 @@
  * The filter (built by backends/seccomp.c) returns SCMP_ACT_NOTIFY for
  * those syscalls.  The supervisor, outside the sandbox, decides with the
  * pure functions below and, where allowed, performs the operation itself
- * on the object it checked (an O_PATH descriptor), so a thread of the
- * command cannot swap the path between the check and the use.  It never
- * answers SECCOMP_USER_NOTIF_FLAG_CONTINUE where the decision depends on
- * the command's memory (see notify.c for the few register-only cases).
+ * on the object it checked (an O_PATH descriptor, its own duplicate of the
+ * command's socket), so a thread of the command cannot swap the path or
+ * the descriptor between the check and the use.  It never answers
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE (notify.c says why).
  *
  * Wiring (for the supervisor and the child):
  *  - call notify_add_rules() before adding any other rule for the same
@@ -26,7 +26,11 @@
  *    holding its own listener could answer its own notifications;
  *  - the parent polls the fd for POLLIN and calls notify_serve() once per
  *    readiness; a return of -1 means the fd is finished (POLLHUP: every
- *    sandboxed process is gone) and must leave the poll set.
+ *    sandboxed process is gone) and must leave the poll set;
+ *  - notify_serve() may start worker threads (notify_net.c) for calls
+ *    that can block; they answer by themselves, block every signal, and
+ *    hold their own copy of the listener, so the caller may close its
+ *    own at any time.
  */
 #ifndef CLAWSHIM_NOTIFY_H
 #define CLAWSHIM_NOTIFY_H
@@ -55,6 +59,9 @@ struct notify_rules {
 	size_t ndeny;
 	char **unix_ok;    /* [network] unix: sockets the command may connect to */
 	size_t nunix;
+	bool net_all;      /* allow = all: any TCP/UDP/... destination */
+	unsigned *tcp_ok;  /* connect_tcp: the ports an AF_INET/6 connect may reach */
+	size_t ntcp;
 };
 
 /* Collect the rules from `p` (after policy_resolve(); NULL paths, absent
@@ -76,6 +83,17 @@ bool notify_may_change_meta(const struct notify_rules *r,
  * Exactly one of the [network] unix paths. */
 bool notify_may_connect(const struct notify_rules *r,
 			const char *canonical_path);
+
+/* May the command connect() (or send with an explicit address, e.g. TCP
+ * Fast Open) a socket that is not AF_UNIX to `addr` (`len` bytes, the
+ * supervisor's copy)?  The supervisor performs the call itself, outside
+ * the command's Landlock domain, so it applies the same TCP port rules
+ * Landlock applies to the command: allow = all allows everything;
+ * otherwise AF_UNSPEC (disconnect) passes, AF_INET/AF_INET6 only to a
+ * connect_tcp port, and any other address family is refused.  An address
+ * too short to hold a port passes: the kernel refuses it (EINVAL). */
+bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
+			     size_t len);
 
 /* Add the SCMP_ACT_NOTIFY rules (and the ENOSYS rules for syscalls that
  * the supervisor does not emulate) for the groups in `what`.

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/magic.h>
@@ -37,9 +39,6 @@
 
 #ifndef SECCOMP_IOCTL_NOTIF_ID_VALID
 #error "kernel headers without seccomp user notification (need Linux >= 5.0 headers)"
-#endif
-#ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
-#define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
 #endif
 /* The kernel's AUDIT_ARCH of this build (what libseccomp's
  * seccomp_arch_native() answers, without loading libseccomp). */
@@ -108,10 +107,9 @@
 #endif
 
 #define MAX_SYMLINKS 40            /* the kernel's ELOOP limit */
-#define ANSWER_CONTINUE INT64_MIN  /* handler result: let the kernel do it */
-#define DGRAM_MAX (1u << 20)       /* largest datagram we relay */
+#define ANSWER_LATER INT64_MIN     /* handler result: a worker answers */
+#define DGRAM_MAX (1u << 20)       /* most bytes we copy for one send call */
 #define CONTROL_MAX 65536          /* largest ancillary data we relay */
-#define BLOCK_BOUND_SEC 1          /* longest we wait in connect/send */
 
 
 struct target {
@@ -144,6 +142,8 @@ int nt_target_getfd(struct target *t, int fd);
 int nt_fd_path(int fd, char *out, size_t cap);
 int nt_open_object(struct target *t, int dirfd, const char *path,
 		       unsigned at_flags);
+int nt_target_capeff(struct target *t, uint64_t *capeff);
+void nt_respond(int nfd, uint64_t id, int64_t rc);
 int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 			   const struct notify_rules *r, int nfd);
 int64_t nt_handle_net(struct target *t, const struct seccomp_notif *n,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * notify_ops.c: what the notification supervisor performs for the command
- * after checking it: metadata changes (chmod, chown, utimes, xattrs) and
- * unix socket connects and datagrams (the why is in notify.c).
+ * notify_ops.c: the metadata changes (chmod, chown, utimes, xattrs) the
+ * notification supervisor performs for the command after checking them
+ * (the why is in notify.c; sockets are in notify_net.c).
  */
 #include "notify_int.h"
 
@@ -140,6 +140,22 @@ static int read_times(pid_t tid, const struct meta_req *m, struct timespec ts[2]
 	return -EINVAL;
 }
 
+/* The mode we set for a chmod to `mode` of a file of type `fmt`.
+ * Why: a command running as root would otherwise leave setuid-root (or
+ * setgid) programs in /tmp, /dev/shm or the workspace for anyone to run
+ * after it - no_new_privs binds only the sandbox.  S_ISUID and S_ISGID
+ * are removed silently (what a nosuid mount does to their effect), so
+ * `install -m 4755` and `cp -p` still succeed.  On a directory S_ISGID
+ * stays: it only makes new entries inherit the directory's group (the
+ * kernel clears it on files created there by non-members), which grants
+ * no privilege to anything run; `mkdir -m 2775` for shared trees works.
+ * S_ISUID means nothing on a directory and goes too.  Creating a file
+ * with those bits is refused by the seccomp filter (backends/seccomp.c). */
+static mode_t chmod_mode(mode_t mode, mode_t fmt)
+{
+	return S_ISDIR(fmt) ? mode & ~(mode_t)S_ISUID : mode & ~(mode_t)(S_ISUID | S_ISGID);
+}
+
 /* Do the operation on `ofd`, the O_PATH descriptor we checked. */
 static int meta_perform(const struct meta_req *m, int ofd, const struct stat *st,
 			const struct timespec *ts, const char *name,
@@ -154,7 +170,7 @@ static int meta_perform(const struct meta_req *m, int ofd, const struct stat *st
 	case MK_CHMOD:
 		if (S_ISLNK(st->st_mode))
 			return -EOPNOTSUPP; /* what fchmodat2(AT_SYMLINK_NOFOLLOW) says */
-		rc = fchmodat(AT_FDCWD, proc, m->mode, 0);
+		rc = fchmodat(AT_FDCWD, proc, chmod_mode(m->mode, st->st_mode), 0);
 		break;
 	case MK_CHOWN:
 		rc = fchownat(ofd, "", m->uid, m->gid, AT_EMPTY_PATH);
@@ -240,269 +256,13 @@ int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 		rc = -EPERM;
 	else if (!notify_may_change_meta(r, canon))
 		rc = -EPERM; /* outside the writable roots, or denied */
+	else if (m.kind == MK_SETXATTR && !strcmp(ma.name, "security.capability"))
+		/* File capabilities are setuid in another form: a command with
+		 * CAP_SETFCAP would leave a privileged program behind. */
+		rc = -EPERM;
 	else
 		rc = meta_perform(&m, ofd, &st, ma.ts_null ? NULL : ma.ts, ma.name, ma.value);
 	close(ofd);
 	nt_creds_leave(&cs);
-	return rc;
-}
-
-/* ---- unix sockets ---- */
-
-/* Bound how long a blocking socket may hold the supervisor: its loop also
- * forwards signals and enforces the timeout.  SO_SNDTIMEO is shared with
- * the command's descriptor, so it is restored right after. */
-static bool bound_begin(int sock, struct timeval *saved)
-{
-	struct timeval b = {BLOCK_BOUND_SEC, 0};
-	socklen_t sl = sizeof(*saved);
-	int fl = fcntl(sock, F_GETFL);
-
-	if (fl < 0 || (fl & O_NONBLOCK))
-		return false;
-	if (getsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, saved, &sl) < 0)
-		return false;
-	if ((saved->tv_sec || saved->tv_usec) && saved->tv_sec < BLOCK_BOUND_SEC)
-		return false;
-	return setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &b, sizeof(b)) == 0;
-}
-
-static void bound_end(int sock, bool on, const struct timeval *saved)
-{
-	int e = errno;
-
-	if (on)
-		setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, saved, sizeof(*saved));
-	errno = e;
-}
-
-/* connect() a named unix path, as the target would see it. */
-static int64_t connect_named(struct target *t, const struct notify_rules *r,
-			     int nfd, uint64_t id, int sock, const char *path)
-{
-	struct capsave cs;
-	struct stat st;
-	char canon[PATH_MAX], proc[64];
-	struct sockaddr_un via = {.sun_family = AF_UNIX};
-	int rc, ofd;
-
-	if ((rc = nt_creds_enter(t, &cs)) < 0)
-		return rc;
-	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
-		nt_creds_leave(&cs);
-		return -ESRCH;
-	}
-	/* Follow every symlink, the socket's own too: the kernel would. */
-	ofd = nt_open_object(t, AT_FDCWD, path, 0);
-	if (ofd < 0) {
-		nt_creds_leave(&cs);
-		return ofd;
-	}
-	if (fstat(ofd, &st) < 0 || nt_fd_path(ofd, canon, sizeof(canon)) < 0 ||
-	    !notify_may_connect(r, canon)) {
-		rc = -EACCES; /* not one of [network] unix */
-	} else if (!S_ISSOCK(st.st_mode)) {
-		rc = -ECONNREFUSED;
-	} else {
-		/* Connect to the inode we checked, not to a path that could be
-		 * swapped: /proc/self/fd/N jumps to it (and is short). */
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", ofd);
-		snprintf(via.sun_path, sizeof(via.sun_path), "%s", proc);
-		struct timeval saved;
-		bool bounded = bound_begin(sock, &saved);
-		rc = connect(sock, (struct sockaddr *)&via, sizeof(via)) < 0 ? -errno : 0;
-		bound_end(sock, bounded, &saved);
-	}
-	close(ofd);
-	nt_creds_leave(&cs);
-	return rc;
-}
-
-static int64_t handle_connect(struct target *t, const struct seccomp_notif *n,
-			      const struct notify_rules *r, int nfd, int sock)
-{
-	struct sockaddr_storage ss;
-	int len = (int)n->data.args[2];
-	int rc;
-
-	if (len < 0 || (size_t)len > sizeof(ss))
-		return -EINVAL;
-	memset(&ss, 0, sizeof(ss));
-	if (len && (rc = nt_mem_read(t->tid, n->data.args[1], &ss, (size_t)len)) < 0)
-		return rc;
-	const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
-	size_t off = offsetof(struct sockaddr_un, sun_path);
-	if (un->sun_family == AF_UNIX && (size_t)len > off) {
-		if (un->sun_path[0] == '\0')
-			return -EACCES; /* abstract: see the top of this file */
-		if ((size_t)len > sizeof(struct sockaddr_un))
-			return -EINVAL;
-		char path[sizeof(un->sun_path) + 1];
-		memcpy(path, un->sun_path, (size_t)len - off);
-		path[(size_t)len - off] = '\0';
-		return connect_named(t, r, nfd, n->id, sock, path);
-	}
-	/* AF_UNSPEC (a datagram socket's disconnect), unnamed or malformed:
-	 * nothing is looked up; we do it with the copied bytes, never let the
-	 * kernel re-read them. */
-	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) < 0)
-		return -ESRCH;
-	return connect(sock, (struct sockaddr *)&ss, (socklen_t)len) < 0 ? -errno : 0;
-}
-
-/* Translate SCM_RIGHTS descriptors in `ctl` from the target's numbers
- * to ours; the duplicates are recorded in dups[] for closing. */
-static int translate_rights(struct target *t, struct msghdr *mh, int *dups,
-			    size_t *ndups, size_t maxdups)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue; /* anything else: the kernel judges it */
-		size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		int *fds = (int *)CMSG_DATA(c);
-		for (size_t i = 0; i < cnt; i++) {
-			if (*ndups == maxdups)
-				return -ETOOMANYREFS;
-			int d = nt_target_getfd(t, fds[i]);
-			if (d < 0)
-				return d;
-			dups[(*ndups)++] = d;
-			fds[i] = d;
-		}
-	}
-	return 0;
-}
-
-/* sendmsg() on an AF_UNIX datagram socket, performed by us from copies:
- * an explicit address is refused, the connected peer was checked. */
-static int64_t unix_dgram_sendmsg(struct target *t, int nfd, uint64_t id,
-				  int sock, uint64_t msgaddr, int flags)
-{
-	struct msghdr mh;
-	struct iovec *riov = NULL, one;
-	char *data = NULL, *ctl = NULL;
-	int dups[253];
-	size_t ndups = 0, total = 0;
-	struct capsave cs;
-	int64_t rc;
-
-	if ((rc = nt_mem_read(t->tid, msgaddr, &mh, sizeof(mh))) < 0)
-		return rc;
-	if (mh.msg_name && mh.msg_namelen)
-		return -EACCES; /* unix = allows connect() only */
-	if (mh.msg_iovlen > IOV_MAX)
-		return -EMSGSIZE;
-	if (mh.msg_controllen > CONTROL_MAX)
-		return -ENOBUFS;
-	riov = calloc(mh.msg_iovlen ? mh.msg_iovlen : 1, sizeof(*riov));
-	if (!riov)
-		return nt_internal(EACCES, "allocating");
-	if (mh.msg_iovlen &&
-	    (rc = nt_mem_read(t->tid, (uintptr_t)mh.msg_iov, riov, mh.msg_iovlen * sizeof(*riov))) < 0)
-		goto out;
-	for (size_t i = 0; i < mh.msg_iovlen; i++) {
-		total += riov[i].iov_len;
-		if (riov[i].iov_len > DGRAM_MAX || total > DGRAM_MAX) {
-			rc = -EMSGSIZE;
-			goto out;
-		}
-	}
-	data = malloc(total ? total : 1);
-	ctl = malloc(mh.msg_controllen ? mh.msg_controllen : 1);
-	if (!data || !ctl) {
-		rc = nt_internal(EACCES, "allocating");
-		goto out;
-	}
-	for (size_t i = 0, off = 0; i < mh.msg_iovlen; off += riov[i].iov_len, i++)
-		if (riov[i].iov_len &&
-		    (rc = nt_mem_read(t->tid, (uintptr_t)riov[i].iov_base, data + off, riov[i].iov_len)) < 0)
-			goto out;
-	if (mh.msg_controllen &&
-	    (rc = nt_mem_read(t->tid, (uintptr_t)mh.msg_control, ctl, mh.msg_controllen)) < 0)
-		goto out;
-	one = (struct iovec){data, total};
-	mh = (struct msghdr){.msg_iov = &one, .msg_iovlen = 1,
-			     .msg_control = mh.msg_controllen ? ctl : NULL,
-			     .msg_controllen = mh.msg_controllen};
-	if ((rc = translate_rights(t, &mh, dups, &ndups, ARRAY_LEN(dups))) < 0)
-		goto out;
-	if ((rc = nt_creds_enter(t, &cs)) < 0)
-		goto out;
-	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
-		rc = -ESRCH;
-	} else {
-		struct timeval saved;
-		bool bounded = !(flags & MSG_DONTWAIT) && bound_begin(sock, &saved);
-		ssize_t sent = sendmsg(sock, &mh, flags | MSG_NOSIGNAL);
-		rc = sent < 0 ? -errno : sent;
-		bound_end(sock, bounded, &saved);
-	}
-	nt_creds_leave(&cs);
-out:
-	while (ndups)
-		close(dups[--ndups]);
-	free(riov);
-	free(data);
-	free(ctl);
-	return rc;
-}
-
-static int64_t handle_send(struct target *t, const struct seccomp_notif *n,
-			   int nfd, int sock)
-{
-	const __u64 *a = n->data.args;
-	int type;
-	socklen_t sl = sizeof(type);
-
-	/* Stream and seqpacket unix sockets never use a send address. */
-	if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &sl) < 0)
-		return nt_internal(EACCES, "SO_TYPE");
-	if (type != SOCK_DGRAM)
-		return ANSWER_CONTINUE;
-	if (n->data.nr == SYS_sendto)
-		return a[4] && (int)a[5] ? -EACCES : ANSWER_CONTINUE; /* registers */
-	if (n->data.nr == SYS_sendmsg)
-		return unix_dgram_sendmsg(t, nfd, n->id, sock, a[1], (int)a[2]);
-	/* sendmmsg: send the first message, report one sent. */
-	if ((unsigned)a[2] == 0)
-		return 0;
-	int64_t rc = unix_dgram_sendmsg(t, nfd, n->id, sock, a[1], (int)a[3]);
-	if (rc < 0)
-		return rc;
-	/* Through /proc/TID/mem: the directory fd pins the thread, so a
-	 * reused pid cannot redirect the write. */
-	unsigned int sent = (unsigned int)rc;
-	int mem = openat(t->procfd, "mem", O_WRONLY | O_CLOEXEC);
-	off_t at = (off_t)(a[1] + offsetof(struct mmsghdr, msg_len));
-	ssize_t w = mem < 0 ? -1 : pwrite(mem, &sent, sizeof(sent), at);
-	if (mem >= 0)
-		close(mem);
-	if (w != (ssize_t)sizeof(sent))
-		return -EFAULT;
-	return 1;
-}
-
-int64_t nt_handle_net(struct target *t, const struct seccomp_notif *n,
-			  const struct notify_rules *r, int nfd)
-{
-	int domain;
-	socklen_t sl = sizeof(domain);
-	int64_t rc;
-	int sock = nt_target_getfd(t, (int)n->data.args[0]);
-
-	if (sock < 0)
-		return sock;
-	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0)
-		rc = errno == ENOTSOCK ? -ENOTSOCK : nt_internal(EACCES, "SO_DOMAIN");
-	else if (domain != AF_UNIX)
-		/* Safe to let the kernel re-read the address: a socket that
-		 * is not AF_UNIX cannot reach a unix path. Its network rules
-		 * are Landlock's and the filter's. */
-		rc = ANSWER_CONTINUE;
-	else if (n->data.nr == SYS_connect)
-		rc = handle_connect(t, n, r, nfd, sock);
-	else
-		rc = handle_send(t, n, nfd, sock);
-	close(sock);
 	return rc;
 }

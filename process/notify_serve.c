@@ -285,6 +285,16 @@ void nt_creds_leave(struct capsave *cs)
 	errno = saved;
 }
 
+/* The target's effective capabilities, for a worker to lower its own to
+ * them; 0 or -errno. */
+int nt_target_capeff(struct target *t, uint64_t *capeff)
+{
+	if (!t->have_status && read_status(t) < 0)
+		return (int)nt_internal(EACCES, "reading the command's status");
+	*capeff = t->capeff;
+	return 0;
+}
+
 /* A duplicate of the target's descriptor `fd`, or -errno. */
 int nt_target_getfd(struct target *t, int fd)
 {
@@ -532,13 +542,15 @@ static int64_t dispatch(struct target *t, const struct seccomp_notif *n,
 	}
 }
 
-static void respond(int nfd, uint64_t id, int64_t rc)
+/* Answer notification `id` with rc (a result, or -errno). Never
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE: every call we are asked about is
+ * decided on copies and performed here (notify.c). Called by the loop and
+ * by the workers of notify_net.c, each with a descriptor of its own. */
+void nt_respond(int nfd, uint64_t id, int64_t rc)
 {
 	struct seccomp_notif_resp resp = {.id = id};
 
-	if (rc == ANSWER_CONTINUE)
-		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	else if (rc < 0)
+	if (rc < 0)
 		resp.error = (int32_t)rc;
 	else
 		resp.val = rc;
@@ -579,7 +591,8 @@ int notify_serve(int notify_fd, const struct notify_rules *r)
 		rc = errno == ENOENT ? -ESRCH : nt_internal(EPERM, "opening /proc/PID");
 	else
 		rc = dispatch(&t, &req, r, notify_fd);
-	respond(notify_fd, req.id, rc);
+	if (rc != ANSWER_LATER)
+		nt_respond(notify_fd, req.id, rc);
 	if (t.procfd >= 0)
 		close(t.procfd);
 	free(t.groups);

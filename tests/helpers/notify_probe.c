@@ -195,7 +195,7 @@ static void test_unix(void)
 	close(sv[0]);
 	close(sv[1]);
 
-	/* Stream pairs and inet sockets: the kernel does it (CONTINUE). */
+	/* Stream pairs and inet sockets: the supervisor performs them too. */
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	mh = (struct msghdr){.msg_iov = &io, .msg_iovlen = 1};
 	TRY("stream pair: sendmsg", sendmsg(sv[0], &mh, 0), 0);
@@ -209,6 +209,33 @@ static void test_unix(void)
 	in.sin_port = htons(1);
 	TRY("tcp: connect 127.0.0.1:1: ECONNREFUSED (kernel's answer)",
 	    connect(fd, (struct sockaddr *)&in, sizeof(in)), ECONNREFUSED);
+	close(fd);
+	/* The port rules hold for the connect the supervisor performs. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	in.sin_port = htons(2);
+	TRY("tcp: connect 127.0.0.1:2 (not in connect_tcp): EACCES",
+	    connect(fd, (struct sockaddr *)&in, sizeof(in)), EACCES);
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons(2),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	int fd6 = socket(AF_INET6, SOCK_STREAM, 0);
+	TRY("tcp6: connect [::1]:2 (not in connect_tcp): EACCES",
+	    connect(fd6, (struct sockaddr *)&in6, sizeof(in6)), EACCES);
+	in6.sin6_port = htons(1);
+	TRY("tcp6: connect [::1]:1: ECONNREFUSED",
+	    connect(fd6, (struct sockaddr *)&in6, sizeof(in6)), ECONNREFUSED);
+	close(fd6);
+	in.sin_port = htons(2);
+	fd6 = socket(AF_INET, SOCK_DGRAM, 0);
+	TRY("udp: sendto 127.0.0.1:2 (not in connect_tcp): EACCES",
+	    sendto(fd6, "x", 1, 0, (struct sockaddr *)&in, sizeof(in)), EACCES);
+	close(fd6);
+	TRY("tcp: connect AF_UNSPEC (disconnect) passes", connect(fd, &unspec, sizeof(unspec)), 0);
+	struct sockaddr_storage big = {.ss_family = AF_UNIX};
+	memcpy((char *)&big + offsetof(struct sockaddr_un, sun_path), "/x", 3);
+	fd6 = socket(AF_UNIX, SOCK_STREAM, 0);
+	TRY("unix: connect with an address longer than sockaddr_un: EINVAL",
+	    connect(fd6, (struct sockaddr *)&big, sizeof(big)), EINVAL);
+	close(fd6);
 	close(fd);
 
 	pthread_t th;
@@ -251,6 +278,22 @@ static void test_meta(bool as_root)
 	TRY("fchmodat2 NOFOLLOW on a symlink: EOPNOTSUPP",
 	    syscall(452, dfd, "to-out", 0600, AT_SYMLINK_NOFOLLOW), EOPNOTSUPP);
 	TRY("fchmodat2 bad flag: EINVAL", syscall(452, dfd, "f", 0600, 0x4), EINVAL);
+	/* No setuid or setgid file comes out of a chmod we perform. */
+	TRY("chmod 04755 succeeds", chmod(dp("ok/f"), 04755), 0);
+	truth("  ... but the mode is 0755", mode_of(dp("ok/f")) == 0755);
+	fd = open(dp("ok/f"), O_RDONLY | O_CLOEXEC);
+	TRY("fchmod 06755 succeeds", fchmod(fd, 06755), 0);
+	truth("  ... but the mode is 0755", mode_of(dp("ok/f")) == 0755);
+	close(fd);
+	TRY("fchmodat 02755 succeeds", fchmodat(dfd, "f", 02755, 0), 0);
+	truth("  ... but the mode is 0755", mode_of(dp("ok/f")) == 0755);
+	TRY("fchmodat2 04644 succeeds", syscall(452, dfd, "f", 04644, 0), 0);
+	truth("  ... but the mode is 0644", mode_of(dp("ok/f")) == 0644);
+	mkdir(dp("ok/shared"), 0755);
+	TRY("chmod 02775 on a directory", chmod(dp("ok/shared"), 06775), 0);
+	truth("  ... keeps setgid, drops setuid", mode_of(dp("ok/shared")) == 02775);
+	TRY("setxattr security.capability: EPERM",
+	    setxattr(dp("ok/f"), "security.capability", "\1\0\0\2", 4, 0), EPERM);
 	close(dfd);
 	/* glibc's lchmod emulation path: chmod("/proc/self/fd/N"). */
 	fd = open(dp("out/f"), O_PATH | O_CLOEXEC);
@@ -430,6 +473,8 @@ int main(int argc, char **argv)
 	struct pol_item un[2] = {{.path = xstrdup(dp("allowed.sock"))}, {.path = xstrdup(dp("allowed.dgram"))}};
 	p.deny = (struct pol_list){&deny, 1, 1};
 	p.unix_sockets = (struct pol_list){un, 2, 2};
+	struct pol_item ports[2] = {{.num = 1}, {.num = 9}};
+	p.connect_tcp = (struct pol_list){ports, 2, 2};
 	notify_rules_init(&r, &p);
 
 	if (pipe2(tell, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)

@@ -17,7 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -330,6 +334,50 @@ static void test_add_rules(void **state)
 	free(none);
 }
 
+/* The port rules the supervisor applies to the inet connects it performs
+ * for the command: Landlock's, from connect_tcp; allow = all: anything. */
+static void test_may_connect_inet(void **state)
+{
+	struct policy p;
+	struct notify_rules r;
+	struct pol_item port = {.num = 443};
+	struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(443)};
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons(443)};
+	struct sockaddr_un un = {.sun_family = AF_UNIX};
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	(void)state;
+
+	memset(&p, 0, sizeof(p));
+	p.connect_tcp = (struct pol_list){&port, 1, 1};
+	notify_rules_init(&r, &p);
+	assert_true(notify_may_connect_inet(&r, &in, sizeof(in)));
+	assert_true(notify_may_connect_inet(&r, &in6, sizeof(in6)));
+	assert_true(notify_may_connect_inet(&r, &unspec, sizeof(unspec)));
+	in.sin_port = htons(80);
+	in6.sin6_port = htons(4430);
+	assert_false(notify_may_connect_inet(&r, &in, sizeof(in)));
+	assert_false(notify_may_connect_inet(&r, &in6, sizeof(in6)));
+	/* Another family on a socket that is not AF_UNIX: refused. */
+	assert_false(notify_may_connect_inet(&r, &un, sizeof(un)));
+	/* Too short to hold a port: the kernel refuses it (EINVAL). */
+	assert_true(notify_may_connect_inet(&r, &in, 4));
+	notify_rules_free(&r);
+
+	/* No port at all (bind_tcp only, or a socket passed in from
+	 * outside under allow = none): nothing. */
+	memset(&p, 0, sizeof(p));
+	notify_rules_init(&r, &p);
+	in.sin_port = htons(443);
+	assert_false(notify_may_connect_inet(&r, &in, sizeof(in)));
+	notify_rules_free(&r);
+
+	p.net_all.val = true;
+	notify_rules_init(&r, &p);
+	assert_true(notify_may_connect_inet(&r, &in, sizeof(in)));
+	assert_true(notify_may_connect_inet(&r, &un, sizeof(un)));
+	notify_rules_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_may_change_meta),
 		cmocka_unit_test(test_root_writable),
 		cmocka_unit_test(test_may_connect),
+		cmocka_unit_test(test_may_connect_inet),
 		cmocka_unit_test(test_add_rules),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -82,6 +82,19 @@ static void test_golden_pfc(void **state)
 	assert_non_null(strstr(got, "# filter for syscall \"ioctl\""));
 	assert_non_null(strstr(got, "$a1.lo32 & 0xffffffff == 21522"));  /* TIOCSTI, low 32 bits */
 	assert_non_null(strstr(got, "$a1.lo32 & 0xffffffff == 21532"));  /* TIOCLINUX */
+	assert_non_null(strstr(got, "$a1.lo32 & 0xffffffff == 21539"));  /* TIOCSETD */
+	/* No device nodes, no setuid/setgid file at creation (S_IFCHR,
+	 * S_IFBLK; S_ISUID, S_ISGID under O_CREAT); openat2 unreadable. */
+	assert_non_null(strstr(got, "# filter for syscall \"mknodat\""));
+	assert_non_null(strstr(got, "$a2.lo32 & 0x0000f000 == 8192"));
+	assert_non_null(strstr(got, "$a2.lo32 & 0x0000f000 == 24576"));
+	assert_non_null(strstr(got, "$a1.lo32 & 0x0000f000 == 8192"));
+	assert_non_null(strstr(got, "# filter for syscall \"openat\""));
+	assert_non_null(strstr(got, "$a2.lo32 & 0x00000040 == 64"));
+	assert_non_null(strstr(got, "$a3.lo32 & 0x00000800 == 2048"));
+	assert_non_null(strstr(got, "$a3.lo32 & 0x00000400 == 1024"));
+	assert_non_null(strstr(got, "# filter for syscall \"creat\""));
+	assert_non_null(strstr(got, "# filter for syscall \"openat2\""));
 	assert_non_null(strstr(got, "# filter for syscall \"setsid\""));
 	assert_non_null(strstr(got, "# filter for syscall \"ptrace\""));
 	assert_non_null(strstr(got, "# filter for syscall \"keyctl\""));
@@ -184,6 +197,7 @@ static void test_program_answers(void **state)
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x5412 /* TIOCSTI */), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x100005412ULL), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x541c /* TIOCLINUX */), EPERM_);
+	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x5423 /* TIOCSETD */), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x5401 /* TCGETS */), ALLOW);
 	assert_int_equal(ANSWER(__NR_setsid, 0, 0), EPERM_);
 	assert_int_equal(ANSWER(__NR_keyctl, 0, 0), EPERM_);
@@ -229,6 +243,7 @@ static void test_json_profile(void **state)
 				 "\"errnoRet\": 1, \"args\": [{\"index\": 1, \"value\": 4294967295, "
 				 "\"valueTwo\": 21522, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}"));
 	assert_non_null(strstr(j, "\"valueTwo\": 21532"));
+	assert_non_null(strstr(j, "\"valueTwo\": 21539"));  /* TIOCSETD */
 	/* AF_VSOCK (40) and AF_INET (2) refused without network; AF_UNIX not. */
 	assert_non_null(strstr(j, "{\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", "
 				 "\"errnoRet\": 13, \"args\": [{\"index\": 0, \"value\": 4294967295, "
