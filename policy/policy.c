@@ -51,7 +51,10 @@ static const char default_ini[] =
 	"[environment]\n"
 	"remove = *_TOKEN, *_TOKEN_*, *_API_KEY, *_APIKEY, *SECRET*, *PASSWORD*, *PASSWD*\n"
 	"remove = *CREDENTIAL*, *_PRIVATE_KEY, AWS_*, AZURE_*, SSH_AUTH_SOCK, GPG_AGENT_INFO\n"
-	"remove = KRB5CCNAME, CLAWSHIM_*\n";
+	"remove = KRB5CCNAME, CLAWSHIM_*\n"
+	/* Also values: a URL with user:password@ anywhere (process/env.c). */
+	"remove = *_KEY, *_PAT, *_PWD, *_PASS, *PASSPHRASE*, *_AUTH, *_AUTHTOKEN\n"
+	"remove = *_AUTH_CONFIG, *WEBHOOK*, *_DSN, *_JWT, *_COOKIE, OP_SESSION_*, BW_SESSION\n";
 
 const char *backend_name(enum backend_id id)
 {

@@ -839,7 +839,7 @@ static void test_default_resolves(void **state)
 	assert_int_equal(p.read_only.n, 17);
 	assert_int_equal(p.deny.n, 19);
 	assert_int_equal(p.deny_write.n, 3);
-	assert_int_equal(p.env_remove.n, 15);
+	assert_int_equal(p.env_remove.n, 29);
 	assert_string_equal(p.deny.v[0].raw, "~/.ssh");
 	assert_true(p.deny.v[0].optional);
 	assert_string_equal(p.deny.v[0].from.layer, "built-in");
