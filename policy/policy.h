@@ -114,6 +114,9 @@ struct policy {
 
 	/* The policy files in use, canonical paths (deny_write inside). */
 	struct pol_list files;
+	/* The workspace's file's layer name (interned), or NULL: errors
+	 * quote its paths as written, never expanded. */
+	const char *untrusted_layer;
 	/* Layer names, owned here; origins point into them. */
 	char **layers;
 	size_t nlayers;
