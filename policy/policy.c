@@ -410,3 +410,20 @@ int policy_load_file(struct policy *p, const char *path, enum trust trust,
 	it->path = canon ? canon : xstrdup(path);
 	return 0;
 }
+
+void policy_read_files(struct policy *p)
+{
+	const char *layer = pol_layer(p, "policy files in use");
+	for (size_t i = 0, n = p->files.n; i < n; i++) {
+		const char *f = p->files.v[i].path;
+		bool covered = !f || path_inside(f, p->workspace.val);
+		/* A deny covering the file wins: nothing is granted inside it. */
+		for (size_t j = 0; !covered && j < p->deny.n; j++)
+			covered = p->deny.v[j].path && path_inside(f, p->deny.v[j].path);
+		if (covered)
+			continue;
+		struct pol_item *it = pol_list_push(&p->read_only, xstrdup(f),
+						    (struct origin){ layer, 0 });
+		it->path = xstrdup(f);
+	}
+}

@@ -173,6 +173,12 @@ const char *origin_str(const struct origin *o, char *buf, size_t len);
  * Call once, after every layer but before use. */
 int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err);
 
+/* Grant reading each policy file in use (after policy_resolve()), unless
+ * a deny covers it: a clawshim started inside (a script's
+ * "#!/usr/bin/env bash" finding the bash link) reads the same layers.
+ * They stay unwritable (deny_write). */
+void policy_read_files(struct policy *p);
+
 /* Print the effective policy as INI, each value with its layer:line. */
 void policy_dump(const struct policy *p, FILE *out);
 

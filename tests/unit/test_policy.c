@@ -519,7 +519,7 @@ static void test_files(void **state)
 	/* a directory is not a policy */
 	policy_init_empty(&p);
 	assert_int_equal(policy_load_file(&p, dir, TRUST_FULL, true, &err), -1);
-	want = xasprintf("%s: not a regular file", dir);
+	want = xasprintf("%s: a directory, not a regular file; refusing it", dir);
 	assert_string_equal(err.msg, want);
 	free(want);
 	policy_free(&p);
