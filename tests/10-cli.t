@@ -417,6 +417,73 @@ t_workspace_file() {
 		"$WHO: --dump-policy shows the workspace layer"
 }
 
+# Hostile workspace files: refused at once with what they are, never
+# waited on, never followed, never quoting clawshim's environment.
+t_workspace_hostile() {
+	W=$(newdir wshostile)
+	F=$W/.clawshim.ini
+	mkfifo "$F"
+	for i in 1 2; do
+		_t0=$(_now_cs)
+		run_in "$W" timeout -s KILL 20 $CS -- touch "$W/ran"
+		_dt=$(( $(_now_cs) - _t0 ))
+		is 125 "$RC" "$WHO: a FIFO .clawshim.ini: refused (125), run $i"
+		[ "$_dt" -lt 300 ]; ok $? "$WHO: a FIFO .clawshim.ini: refused at once (${_dt}0 ms), run $i"
+	done
+	has_line "$ERR" "clawshim: $F: a FIFO, not a regular file; refusing it" "$WHO: FIFO: the message says what it is"
+	like "$ERR" "*clawshim: hint: *remove $F*" "$WHO: FIFO: the hint says what to do"
+	[ -e "$W/ran" ]; ok $((!$?)) "$WHO: FIFO: the command did not run"
+	rm -f "$F"
+	mkdir "$F"
+	run_in "$W" $CS -- true
+	has_line "$ERR" "clawshim: $F: a directory, not a regular file; refusing it" "$WHO: a directory .clawshim.ini: refused"
+	rmdir "$F"
+	ln -s /dev/zero "$F"
+	run_in "$W" timeout -s KILL 20 $CS -- true
+	is 125 "$RC" "$WHO: .clawshim.ini -> /dev/zero: refused (125)"
+	has_line "$ERR" "clawshim: $F: a symbolic link; refusing it (the workspace policy must be a regular file)" \
+		"$WHO: a symbolic link: the message"
+	rm -f "$F"
+	# A link to a file elsewhere: refused, and nothing of it is quoted.
+	O=/var/lib/clawshim-test/cli-$$-$WHO
+	mkdir -p "$O"
+	printf '[clawshim]\nversion = 1\n[Vx9-other-file]\n' | mkpolicy "$O/x.ini" >/dev/null
+	[ "$WHO" = root ] || chown -R 65534:65534 "$O"
+	ln -s "$O/x.ini" "$F"
+	run_in "$W" $CS -- true
+	is 125 "$RC" "$WHO: .clawshim.ini -> a file outside: refused (125)"
+	lacks "$ERR" "Vx9" "$WHO: link outside: the other file is not quoted"
+	rm -f "$F"
+	printf '[clawshim]\nversion = 1\n' | mkpolicy "$F" >/dev/null
+	[ "$WHO" = root ] || chown 65534:65534 "$F"
+	as_user ln "$F" "$W/second-name"
+	run_in "$W" $CS -- true
+	has_line "$ERR" "clawshim: $F: has 2 hard links; refusing it" "$WHO: a hard-linked .clawshim.ini: refused"
+	rm -f "$F" "$W/second-name" "$O/x.ini"
+	rmdir "$O"
+	head -c 2000000 /dev/zero | tr '\0' ';' >"$F"
+	chmod 644 "$F"
+	run_in "$W" $CS -- true
+	has_line "$ERR" "clawshim: $F: larger than 1048576 bytes; refusing it" "$WHO: a 2 MB .clawshim.ini: refused"
+	# $VAR: the workspace may name where things are, not a secret.
+	for ref in '$MY_TEST_TOKEN' '${MY_TEST_TOKEN}'; do
+		printf '[clawshim]\nversion = 1\n[filesystem]\ndeny = /nonexistent/%s/x\n' "$ref" >"$F"
+		run_in "$W" env MY_TEST_TOKEN=Vx9-token-value $CS -- touch "$W/ran"
+		is 125 "$RC" "$WHO: deny = /nonexistent/$ref in the workspace file: refused (125)"
+		lacks "$ERR" "Vx9-token-value" "$WHO: $ref: the secret is not printed"
+		like "$ERR" "*clawshim: $F:4: \$MY_TEST_TOKEN in the workspace policy: only \$HOME*" \
+			"$WHO: $ref: the message names the variable and the line"
+	done
+	printf '[clawshim]\nversion = 1\n[filesystem]\ndeny = $HOME/nonexistent-x\n' >"$F"
+	run_in "$W" env HOME=/nonexistent-home-Vx9 $CS -- true
+	has_line "$ERR" "clawshim: $F:4: '\$HOME/nonexistent-x': No such file or directory" \
+		"$WHO: a path error of the workspace file quotes it as written"
+	printf '[clawshim]\nversion = 1\n[filesystem]\ndeny = ?$HOME/.nothing-here\n' >"$F"
+	run_in "$W" $CS -- touch "$W/ran"
+	is 0 "$RC" "$WHO: deny = ?\$HOME/... in the workspace file: accepted"
+	rm -f "$F" "$W/ran"
+}
+
 for_each_user t_status
 for_each_user t_command_mode
 for_each_user t_usage
@@ -429,4 +496,5 @@ for_each_user t_real_shell
 for_each_user t_nologin_user
 for_each_user t_policy_errors
 for_each_user t_workspace_file
+for_each_user t_workspace_hostile
 done_testing
