@@ -602,6 +602,9 @@ static void use_wrapper(struct child_spec *cs, struct plan *pl)
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
+	/* execve() may pass no argv[0] at all: no name, no role. */
+	if (argc < 1 || !argv[0])
+		die("started without an argv[0]");
 	parse_args(argc, argv, &o);
 	if (o.selftest)
 		return selftest(o.backend, &o.policies, o.json);
