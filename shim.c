@@ -136,12 +136,9 @@ static bool shell_by_name(const char *argv0, struct options *o)
 	return o->login || o->shell_name || strcmp(base, "clawsh") == 0;
 }
 
-/* Parse clawshim's own long options; stop at "--" or the command.
- * Why shell mode parses nothing: a tool builds a shell's arguments from
- * its input (make's .SHELLFLAGS comes from the Makefile), so an option
- * taken from them ("--backend=none -c") would let a repository choose
- * clawshim's policy.  Options and shell mode therefore never mix. */
-static void parse_args(int argc, char **argv, struct options *o)
+/* Parse clawshim's own long options from argv[1]; stop after "--"
+ * (*dashdash) or at the command.  Returns the index of what follows. */
+static int parse_options(int argc, char **argv, struct options *o, bool *dashdash)
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
 	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON,
@@ -165,23 +162,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* A shell by name, a first argument that is a shell flag, or no
-	 * argument at all (a shell reading its input): all of argv[1..] is
-	 * the shell's, exactly. */
-	if (shell_by_name(argv[0], o) || argc == 1 || is_shell_flag(argv[1])) {
-		o->shell_mode = true;
-		o->rest = argv + 1;
-		o->nrest = argc - 1;
-		return;
-	}
-
 	int i = 1;
-	bool dashdash = false;
+	*dashdash = false;
 	while (i < argc) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
 			i++;
-			dashdash = true;
+			*dashdash = true;
 			break;
 		}
 		if (strncmp(a, "--", 2) != 0 || is_shell_long_option(a))
@@ -227,6 +214,28 @@ static void parse_args(int argc, char **argv, struct options *o)
 		default: usage_error("unknown option", a);
 		}
 	}
+	return i;
+}
+
+/* Which role, then clawshim's options if any.
+ * Why shell mode parses nothing: a tool builds a shell's arguments from
+ * its input (make's .SHELLFLAGS comes from the Makefile), so an option
+ * taken from them ("--backend=none -c") would let a repository choose
+ * clawshim's policy.  Options and shell mode therefore never mix. */
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	/* A shell by name, a first argument that is a shell flag, or no
+	 * argument at all (a shell reading its input): all of argv[1..] is
+	 * the shell's, exactly. */
+	if (shell_by_name(argv[0], o) || argc == 1 || is_shell_flag(argv[1])) {
+		o->shell_mode = true;
+		o->rest = argv + 1;
+		o->nrest = argc - 1;
+		return;
+	}
+
+	bool dashdash;
+	int i = parse_options(argc, argv, o, &dashdash);
 	o->rest = argv + i;
 	o->nrest = argc - i;
 	/* Options then a shell flag is how "--backend=none -c" reaches a
