@@ -37,10 +37,11 @@ fi
 
 # pol [SHELL]: the test user's policy (shell mode takes no options): the
 # backend, the secret denied, clawshim and its links readable (a script's
-# "#!/usr/bin/env bash" runs the link inside).
+# "#!/usr/bin/env bash" runs the link inside).  The deny is optional: a
+# clawshim nested under bwrap does not see the denied directory at all.
 pol() {
 	user_policy '[sandbox]' "backend = $BACKEND" ${1:+"shell = $1"} '[filesystem]' \
-		"deny = $OUTSIDE" "read_only = $REAL_CS, $LINKS, $(dirname "$TRY")"
+		"deny = ?$OUTSIDE" "read_only = $REAL_CS, $LINKS, $(dirname "$TRY")"
 }
 
 # run_input INPUT CMD...: like run_in "$W", with INPUT on stdin.
@@ -86,7 +87,7 @@ t_options_refused() {
 	for sh in "$BIN/clawsh" "-clawshim" "$LINKS/bash"; do
 		run_in "$W" bash -c 'exec -a "$0" "$@"' "$sh" "$REAL_CS" --backend=none -c 'echo RAN $CLAWSHIM_BACKEND'
 		lacks "$OUT" "RAN" "$WHO: $(basename -- "$sh") --backend=none -c: nothing ran"
-		like "$ERR" "*--backend=none: invalid option*" "$WHO: $(basename -- "$sh") --backend=none: bash's own refusal"
+		like "$ERR" "*bash: *invalid option*" "$WHO: $(basename -- "$sh") --backend=none: bash's own refusal"
 		[ "$RC" != 0 ]; ok $? "$WHO: $(basename -- "$sh") --backend=none -c: exits non-zero ($RC)"
 	done
 
@@ -173,13 +174,21 @@ t_bash_link() {
 	chmod 755 "$W/s.sh" "$W/inner.sh"
 	[ "$WHO" = root ] || chown 65534:65534 "$W/s.sh" "$W/inner.sh"
 	run_in "$W" $P bash s.sh a1
-	is "outer $BACKEND a1
-inner $BACKEND" "$OUT" "$WHO: bash SCRIPT ARG: bash reads it; its #!/usr/bin/env bash child runs too"
-	is 0 "$RC" "$WHO: bash SCRIPT: exit 0"
-	[ "$RC" = 0 ] || diagm "$ERR"
+	# The child script starts clawshim again, nested: bwrap cannot make
+	# a user namespace inside its own, so a policy naming it refuses
+	# there (backend = auto nests with landlock).
+	case $BACKEND in
+	bwrap|firejail|docker) INNER="" ;;
+	*) INNER="
+inner $BACKEND" ;;
+	esac
+	like "$OUT" "outer $BACKEND a1$INNER" "$WHO: bash SCRIPT ARG: bash reads it; its #!/usr/bin/env bash child runs too"
+	if [ -n "$INNER" ]; then
+		is 0 "$RC" "$WHO: bash SCRIPT: exit 0"
+		[ "$RC" = 0 ] || diagm "$ERR"
+	fi
 	run_in "$W" $P ./s.sh a2
-	is "outer $BACKEND a2
-inner $BACKEND" "$OUT" "$WHO: ./SCRIPT with #!/usr/bin/env bash and the links first on PATH"
+	like "$OUT" "outer $BACKEND a2$INNER" "$WHO: ./SCRIPT with #!/usr/bin/env bash and the links first on PATH"
 
 	printf 'f() { echo "rc-$1"; }\n' >"$W/rc"
 	for o in --rcfile --init-file; do
