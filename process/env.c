@@ -52,8 +52,8 @@ bool env_value_has_password(const char *value)
 }
 
 /* Is the variable `entry` ("NAME=VALUE") one the command must not get:
- * clawshim's own, or a secret by name or by a password in a URL, unless
- * the policy keeps its name? */
+ * clawshim's own, or a secret by name, by a password in a URL or by a
+ * private key in its value, unless the policy keeps its name? */
 bool env_is_removed(const struct policy *p, const char *entry)
 {
 	const char *eq = strchr(entry, '=');
@@ -64,8 +64,11 @@ bool env_is_removed(const struct policy *p, const char *entry)
 	if (!name)
 		die("out of memory");
 	bool drop = strncmp(name, "CLAWSHIM_", 9) == 0;
+	/* A PEM private key (a deploy key, a service account's JSON) is a
+	 * secret whatever the variable is called. */
 	if (!drop && !matches_any(&p->env_keep, name))
-		drop = matches_any(&p->env_remove, name) || env_value_has_password(eq + 1);
+		drop = matches_any(&p->env_remove, name) || env_value_has_password(eq + 1) ||
+		       strstr(eq + 1, "PRIVATE KEY-----") != NULL;
 	free(name);
 	return drop;
 }

@@ -58,6 +58,10 @@ t_env_more_secrets() {
 		is "" "$(var "${v%%=*}")" "$WHO: ${v%%=*} is removed by default"
 	done
 	lacks "$OUT" "Vx9-" "$WHO: no secret value reaches the command (npm's //registry/:_authToken too)"
+	run_in "$W" env "DEPLOY_MATERIAL=-----BEGIN OPENSSH PRIVATE KEY-----
+Vx9-pem
+-----END OPENSSH PRIVATE KEY-----" $CS -- env
+	lacks "$OUT" "Vx9-pem" "$WHO: a PEM private key in any variable is removed"
 	is "PLAIN_URL=postgres://db/app" "$(var PLAIN_URL)" "$WHO: a URL without a password is kept"
 	is "https_proxy=http://proxy:3128" "$(var https_proxy)" "$WHO: a proxy without credentials is kept"
 	is "TERM=xterm" "$(var TERM)" "$WHO: TERM is kept"

@@ -56,6 +56,9 @@ static const struct env_case cases[] = {
 	{ "PIP_EXTRA_INDEX_URL=https://a.example/simple https://u:p@b.example/simple", true },
 	{ "REDIS=redis://:pw@cache:6379/0", true },
 	{ "X=see git+https://u:tok@git.example/r.git", true },
+	{ "DEPLOY=-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n", true },
+	{ "GOOGLE_CLOUD_KEYFILE_JSON={\"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIE\"}", true },
+	{ "CERT=-----BEGIN CERTIFICATE-----\nMIIB\n", false },
 	/* Not secrets: must reach the command. */
 	{ "PATH=/usr/bin:/bin", false },
 	{ "HOME=/home/u", false },
