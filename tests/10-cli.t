@@ -430,6 +430,14 @@ t_workspace_hostile() {
 	has_line "$ERR" "clawshim: $F: a FIFO, not a regular file; refusing it" "$WHO: FIFO: the message says what it is"
 	like "$ERR" "*clawshim: hint: *remove $F*" "$WHO: FIFO: the hint says what to do"
 	[ -e "$W/ran" ]; ok $((!$?)) "$WHO: FIFO: the command did not run"
+	# The workspace's file is the one of the workspace in force
+	# (--workspace), not of the directory clawshim starts in.
+	W2=$(newdir wshostile2)
+	printf '[clawshim]\nversion = 1\n[sandbox]\ntimeout = 30\n' | mkpolicy "$W2/.clawshim.ini" >/dev/null
+	[ "$WHO" = root ] || chown 65534:65534 "$W2/.clawshim.ini"
+	run_in "$W" timeout -s KILL 20 $CS --workspace "$W2" --dump-policy
+	is 0 "$RC" "$WHO: --workspace elsewhere: the FIFO in the current directory is not read"
+	has_line "$OUT" "timeout = 30 ; $W2/.clawshim.ini:4" "$WHO: --workspace DIR: DIR's .clawshim.ini is the workspace layer"
 	rm -f "$F"
 	mkdir "$F"
 	run_in "$W" $CS -- true
