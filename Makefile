@@ -136,7 +136,7 @@ check:
 	@sh tests/deps.sh
 	@$(MAKE) --no-print-directory check-run
 
-check-run: clawshim clawsh clawshim-probe $(UNIT_TESTS) $(HELPERS)
+check-run: clawshim clawsh shell-links clawshim-probe $(UNIT_TESTS) $(HELPERS)
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -Wwarning man/clawshim.1 man/clawshim.ini.5 && echo "mandoc -Tlint: clean"; \
 	fi
@@ -144,6 +144,14 @@ check-run: clawshim clawsh clawshim-probe $(UNIT_TESTS) $(HELPERS)
 
 clawsh: clawshim
 	ln -sf clawshim clawsh
+
+# clawshim under a shell's name is that shell under the policy: the links
+# the tests put first on PATH, and install puts in LIBEXECDIR/shells.
+SHELL_LINKS = bash sh zsh dash
+.PHONY: shell-links
+shell-links: clawshim
+	@mkdir -p tests/tmp/shells
+	@for s in $(SHELL_LINKS) clawshim-bash; do ln -sf ../../../clawshim tests/tmp/shells/$$s; done
 
 demo:
 	@sh tests/deps.sh
@@ -161,13 +169,17 @@ ifneq ($(OS),Darwin)
 	install -m 755 clawshim-probe $(DESTDIR)$(LIBEXECDIR)/clawshim-probe
 endif
 	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawsh
+	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawshim-bash
+	install -d $(DESTDIR)$(LIBEXECDIR)/shells
+	for s in $(SHELL_LINKS); do ln -sf $(BINDIR)/clawshim $(DESTDIR)$(LIBEXECDIR)/shells/$$s; done
 	install -m 644 man/clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawshim.1
 	install -m 644 man/clawshim.ini.5 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5
 	install -d $(DESTDIR)$(SYSCONFDIR)/clawshim
 	install -m 644 clawshim.ini.example $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/clawshim $(DESTDIR)$(BINDIR)/clawsh \
+	rm -f $(DESTDIR)$(BINDIR)/clawshim $(DESTDIR)$(BINDIR)/clawsh $(DESTDIR)$(BINDIR)/clawshim-bash \
+	      $(SHELL_LINKS:%=$(DESTDIR)$(LIBEXECDIR)/shells/%) \
 	      $(DESTDIR)$(LIBEXECDIR)/clawshim-probe \
 	      $(DESTDIR)$(MANDIR)/man1/clawshim.1 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5 \
 	      $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example

@@ -31,6 +31,7 @@ extern char **environ;
 struct options {
 	bool shell_mode;        /* the rest of argv goes to the real shell */
 	bool login;             /* invoked as a login shell (argv[0] "-...") */
+	const char *shell_name; /* invoked under a shell's name: "bash", ... */
 	bool dump, allow_net, explain, doctor, json, selftest;
 	const char *check;      /* --check-policy FILE */
 	const char *backend, *workspace, *timeout;
@@ -43,9 +44,14 @@ struct options {
 static void usage(FILE *f)
 {
 	fputs("usage: clawshim [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "       clawshim [OPTIONS] -c 'STRING' [NAME [ARG...]]   (shell mode; also -lc, -i, --login)\n"
-	      "       clawshim [OPTIONS]                                (a shell under the policy)\n"
+	      "       clawshim -c 'STRING' [NAME [ARG...]]   (shell mode; also -lc, -i, --login, ...)\n"
+	      "       clawshim                             (a shell under the policy)\n"
+	      "       clawsh [SHELL-ARGUMENTS]             (always a shell; so are the links\n"
+	      "                                             named bash, sh, zsh, dash, clawshim-bash)\n"
 	      "       clawshim --check-policy FILE | --dump-policy | --version | --help\n"
+	      "\n"
+	      "In shell mode clawshim takes no options: its policy comes from the policy\n"
+	      "files, and options are never followed by shell flags.\n"
 	      "\n"
 	      "options:\n"
 	      "  --policy FILE       apply FILE on top of the system and user policies\n"
@@ -77,19 +83,62 @@ static __attribute__((noreturn)) void usage_error(const char *what, const char *
 	exit(EXIT_SETUP);
 }
 
-/* Long options that belong to the shell in shell mode (bash's own). */
+/* Long options that belong to a shell (bash's own), never to clawshim. */
 static bool is_shell_long_option(const char *a)
 {
-	static const char *const sh[] = { "--login", "--norc", "--noprofile", "--posix",
-					  "--noediting", "--restricted", "--verbose" };
+	static const char *const sh[] = {
+		"--login", "--norc", "--noprofile", "--posix", "--noediting",
+		"--restricted", "--verbose", "--rcfile", "--init-file", "--debugger",
+		"--dump-strings", "--dump-po-strings", "--wordexp", "--pretty-print",
+	};
 	for (size_t i = 0; i < ARRAY_LEN(sh); i++)
 		if (strcmp(a, sh[i]) == 0)
 			return true;
 	return false;
 }
 
-/* Parse clawshim's own long options; stop at the command or shell flags. */
-static void parse_args(int argc, char **argv, struct options *o)
+/* A shell's flag: -c, -lc, -e, +x, or one of bash's long options. */
+static bool is_shell_flag(const char *a)
+{
+	if ((a[0] == '+' && a[1]) || (a[0] == '-' && a[1] && a[1] != '-'))
+		return true;
+	return is_shell_long_option(a);
+}
+
+/* The shell a program name stands for: "bash" for bash, -bash or
+ * clawshim-bash; NULL for any other name (clawshim, clawsh). */
+static const char *shell_of_name(const char *base)
+{
+	static const char *const shells[] = { "bash", "dash", "zsh", "ksh", "mksh",
+					      "ash", "fish", "sh" };
+	size_t bl = strlen(base);
+	for (size_t i = 0; i < ARRAY_LEN(shells); i++) {
+		size_t sl = strlen(shells[i]);
+		/* Exactly the name, or "-NAME" at the end: "clawsh" and
+		 * "fish" end in "sh" without being sh. */
+		if (strcmp(base, shells[i]) == 0 ||
+		    (bl > sl && base[bl - sl - 1] == '-' && strcmp(base + bl - sl, shells[i]) == 0))
+			return shells[i];
+	}
+	return NULL;
+}
+
+/* Is clawshim in a shell's role by its name: clawsh, a shell's name, or
+ * a login shell's "-..."?  Then argv[1..] belongs to the shell. */
+static bool shell_by_name(const char *argv0, struct options *o)
+{
+	const char *base = strrchr(argv0, '/');
+	base = base ? base + 1 : argv0;
+	o->login = argv0[0] == '-';
+	if (*base == '-')
+		base++;
+	o->shell_name = shell_of_name(base);
+	return o->login || o->shell_name || strcmp(base, "clawsh") == 0;
+}
+
+/* Parse clawshim's own long options from argv[1]; stop after "--"
+ * (*dashdash) or at the command.  Returns the index of what follows. */
+static int parse_options(int argc, char **argv, struct options *o, bool *dashdash)
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
 	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON,
@@ -113,17 +162,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *base = strrchr(argv[0], '/');
-	base = base ? base + 1 : argv[0];
-	o->login = argv[0][0] == '-';
-	/* "clawsh" (a symlink) and a login shell's "-clawshim" are shells. */
-	o->shell_mode = o->login || strcmp(base, "clawsh") == 0 || strcmp(base, "-clawsh") == 0;
-
 	int i = 1;
+	*dashdash = false;
 	while (i < argc) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
 			i++;
+			*dashdash = true;
 			break;
 		}
 		if (strncmp(a, "--", 2) != 0 || is_shell_long_option(a))
@@ -169,18 +214,45 @@ static void parse_args(int argc, char **argv, struct options *o)
 		default: usage_error("unknown option", a);
 		}
 	}
+	return i;
+}
+
+/* Which role, then clawshim's options if any.
+ * Why shell mode parses nothing: a tool builds a shell's arguments from
+ * its input (make's .SHELLFLAGS comes from the Makefile), so an option
+ * taken from them ("--backend=none -c") would let a repository choose
+ * clawshim's policy.  Options and shell mode therefore never mix. */
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	/* A shell by name, a first argument that is a shell flag, or no
+	 * argument at all (a shell reading its input): all of argv[1..] is
+	 * the shell's, exactly. */
+	if (shell_by_name(argv[0], o) || argc == 1 || is_shell_flag(argv[1])) {
+		o->shell_mode = true;
+		o->rest = argv + 1;
+		o->nrest = argc - 1;
+		return;
+	}
+
+	bool dashdash;
+	int i = parse_options(argc, argv, o, &dashdash);
 	o->rest = argv + i;
 	o->nrest = argc - i;
-	/* A first argument that looks like a shell flag (-c, -lc, -e, +x,
-	 * --login) means shell mode; "--" before it means a command. */
-	if (i < argc && (i == 1 || strcmp(argv[i - 1], "--") != 0)) {
-		const char *a = argv[i];
-		if ((a[0] == '-' || a[0] == '+') && a[1])
-			o->shell_mode = true;
+	/* Options then a shell flag is how "--backend=none -c" reaches a
+	 * tool's shell: refused, so the policy stays the files' (the
+	 * argument after "--" is always a command). */
+	if (!dashdash && i < argc && is_shell_flag(argv[i])) {
+		warn("'%s' after clawshim's options: shell mode takes no options", argv[i]);
+		hint("write 'clawshim OPTIONS -- bash -c STRING'; as a tool's shell use 'clawsh' or "
+		     "'clawshim -c', configured by policy files (see clawshim(1), Shell mode)");
+		exit(EXIT_SETUP);
 	}
-	/* No arguments at all: a shell reading its input (interactive on a tty). */
-	if (o->nrest == 0 && !o->check && !o->dump && !o->explain && !o->doctor && !o->selftest)
-		o->shell_mode = true;
+	bool runs = !o->check && !o->dump && !o->explain && !o->doctor && !o->selftest;
+	if (o->nrest == 0 && runs) {
+		warn("no command after clawshim's options: a shell under the policy takes no options");
+		hint("write 'clawshim OPTIONS -- COMMAND', or run 'clawsh' with the policy in a file");
+		exit(EXIT_SETUP);
+	}
 	if (o->json && !o->explain && !o->doctor && !o->selftest)
 		usage_error("--json goes with --explain, --doctor or --selftest:", "--json");
 }
@@ -193,13 +265,73 @@ static __attribute__((noreturn)) void die_policy(const struct policy_error *err)
 	exit(EXIT_SETUP);
 }
 
-/* Is `path` this very binary (so a passwd shell of clawshim is not used)? */
+/* Is `path` this very binary: the same file as /proc/self/exe, whatever
+ * links or copies-by-hardlink lead to it? */
 static bool is_self(const char *path)
 {
-	char a[PATH_MAX], b[PATH_MAX];
-	if (!realpath(path, a) || !realpath("/proc/self/exe", b))
+	struct stat a, b;
+	if (stat(path, &a) != 0 || stat("/proc/self/exe", &b) != 0)
 		return false;
-	return strcmp(a, b) == 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* An executable regular file that is not clawshim itself. */
+static bool other_executable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0 &&
+	       !is_self(path);
+}
+
+/* The real shell called `name` (clawshim invoked as bash: the real bash):
+ * the first on PATH that is not clawshim (a link, or a file in the links'
+ * own directory `skipdir`), else /bin/NAME or /usr/bin/NAME.  Why never
+ * clawshim: `#!/usr/bin/env bash` with the links first on PATH would
+ * find clawshim again, for ever. */
+static char *named_shell(const char *name, const char *skipdir)
+{
+	const char *path = getenv("PATH");
+	char dir[PATH_MAX];
+	for (const char *s = path ? path : ""; path && *s;) {
+		size_t n = strcspn(s, ":");
+		/* An empty entry (the current directory) is a repository's
+		 * choice, not the user's: it is not searched for a shell. */
+		if (n > 0 && n < sizeof(dir) && s[0] == '/') {
+			memcpy(dir, s, n);
+			dir[n] = '\0';
+			char real[PATH_MAX];
+			bool own = skipdir && realpath(dir, real) && strcmp(real, skipdir) == 0;
+			char *cand = xasprintf("%s/%s", dir, name);
+			if (!own && other_executable(cand))
+				return cand;
+			free(cand);
+		}
+		s += n;
+		if (*s == ':')
+			s++;
+	}
+	static const char *const fixed[] = { "/bin", "/usr/bin" };
+	for (size_t i = 0; i < ARRAY_LEN(fixed); i++) {
+		char *cand = xasprintf("%s/%s", fixed[i], name);
+		if (other_executable(cand))
+			return cand;
+		free(cand);
+	}
+	warn("%s: no real %s on PATH, in /bin or in /usr/bin (only clawshim itself)", name, name);
+	hint("install %s, or put the directory that holds it on PATH", name);
+	exit(EXIT_NOTFOUND);
+}
+
+/* The real directory of argv[0] when it names one (the links' own). */
+static char *own_dir(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+	if (!slash)
+		return NULL;
+	char *d = xasprintf("%.*s", (int)(slash - argv0), argv0);
+	char *r = realpath(*d ? d : "/", NULL);
+	free(d);
+	return r;
 }
 
 /* The real shell: the policy's, else the user's passwd shell unless that
@@ -212,8 +344,14 @@ static const char *real_shell(const struct policy *p)
 	/* nologin and false are how passwd says "no shell", not shells. */
 	const char *base = pw && pw->pw_shell ? strrchr(pw->pw_shell, '/') : NULL;
 	if (pw && pw->pw_shell && pw->pw_shell[0] == '/' && access(pw->pw_shell, X_OK) == 0 &&
-	    strcmp(base, "/nologin") != 0 && strcmp(base, "/false") != 0 && !is_self(pw->pw_shell))
-		return xstrdup(pw->pw_shell);
+	    strcmp(base, "/nologin") != 0 && strcmp(base, "/false") != 0) {
+		if (!is_self(pw->pw_shell))
+			return xstrdup(pw->pw_shell);
+		/* A login shell of clawshim's bash link: the real bash. */
+		const char *named = shell_of_name(base + 1);
+		if (named)
+			return named_shell(named, NULL);
+	}
 	return "/bin/sh";
 }
 
@@ -270,6 +408,7 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 			die_policy(&err);
 	if (policy_resolve(p, cwd, &err) != 0)
 		die_policy(&err);
+	policy_read_files(p);
 }
 
 /* The backend named by the policy, or for auto the first that can enforce
@@ -361,6 +500,14 @@ static char **command_argv(const struct options *o, const char *shell)
 	char **av = xcalloc((size_t)o->nrest + 2, sizeof(*av));
 	const char *base = strrchr(shell, '/');
 	base = base ? base + 1 : shell;
+	if (o->shell_name) {
+		/* Invoked as bash, it is bash: every argument exactly as
+		 * given, a login shell by argv[0] as it was given. */
+		for (int i = 0; i < o->nrest; i++)
+			av[i + 1] = o->rest[i];
+		av[0] = o->login ? xasprintf("-%s", base) : xstrdup(shell);
+		return av;
+	}
 	/* A login shell is told so the traditional way, by argv[0]. */
 	/* --login is bash's spelling; every sh knows argv[0] "-sh". */
 	bool login = o->login;
@@ -464,6 +611,9 @@ static void use_wrapper(struct child_spec *cs, struct plan *pl)
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
+	/* execve() may pass no argv[0] at all: no name, no role. */
+	if (argc < 1 || !argv[0])
+		die("started without an argv[0]");
 	parse_args(argc, argv, &o);
 	if (o.selftest)
 		return selftest(o.backend, &o.policies, o.json);
@@ -492,7 +642,16 @@ int main(int argc, char **argv)
 
 	/* The real shell is looked up only where it is used: shell mode runs
 	 * it, and sets SHELL to it inside (the password database is slow). */
-	const char *shell = o.shell_mode ? real_shell(&p) : p.shell.val;
+	const char *shell = p.shell.val;
+	if (o.shell_name) {
+		/* Invoked as bash, it runs bash, whatever the policy's or the
+		 * user's shell: agents send bash syntax to a shell named bash. */
+		char *own = own_dir(argv[0]);
+		shell = named_shell(o.shell_name, own);
+		free(own);
+	} else if (o.shell_mode) {
+		shell = real_shell(&p);
+	}
 	struct command cmd = { .argv = command_argv(&o, shell), .shell = shell };
 	if (o.doctor)
 		return doctor(&p, &cmd, o.json);

@@ -422,6 +422,41 @@ static bool env_name_ok(const char *s, size_t len)
 	return true;
 }
 
+/* The variables a workspace policy may name in a path: where things are,
+ * never what a secret is. */
+static bool untrusted_var_ok(const char *name, size_t n)
+{
+	static const char *const ok[] = { "HOME", "USER", "LOGNAME", "TMPDIR",
+					  "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+					  "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++)
+		if (strlen(ok[i]) == n && strncmp(ok[i], name, n) == 0)
+			return true;
+	return false;
+}
+
+/* In the workspace's file, refuse a $VAR outside the list above.  Why:
+ * the path is expanded from clawshim's own environment, which holds the
+ * secrets removed from the command's; "deny = /x/$GITHUB_TOKEN" would
+ * put the token in an error message, --explain, or a path the command
+ * can see.  The refusal names the variable, never its value. */
+static int check_untrusted_vars(struct parse *ps, const char *item)
+{
+	for (const char *s = strchr(item, '$'); s; s = strchr(s + 1, '$')) {
+		const char *name = s + 1 + (s[1] == '{');
+		size_t n = 0;
+		if (isalpha((unsigned char)name[0]) || name[0] == '_')
+			while (isalnum((unsigned char)name[n]) || name[n] == '_')
+				n++;
+		if (n && !untrusted_var_ok(name, n))
+			return fail(ps, "write the path itself, or put the line in your own policy",
+				    "$%.*s in the workspace policy: only $HOME, $USER, $LOGNAME, "
+				    "$TMPDIR and $XDG_*_HOME/$XDG_RUNTIME_DIR may be used",
+				    (int)n, name);
+	}
+	return 1;
+}
+
 /* Check one list item and append it. item is trimmed and non-empty. */
 static int add_item(struct parse *ps, const struct keydef *k, struct pol_list *l,
 		    char *item)
@@ -441,6 +476,8 @@ static int add_item(struct parse *ps, const struct keydef *k, struct pol_list *l
 			if (!*item)
 				return fail(ps, NULL, "empty path after '?' in '%s'", k->name);
 		}
+		if (ps->trust == TRUST_TIGHTEN_ONLY && !check_untrusted_vars(ps, item))
+			return 0;
 		break;
 	case K_PORTLIST:
 		if (!parse_uint(item, 65535, &num) || num < 1)
@@ -653,6 +690,8 @@ int pol_parse(struct policy *p, const char *text, size_t len, const char *layer,
 		.err = err ? err : &dummy, .pos = text, .end = text + len,
 		.need_version = true,
 	};
+	if (trust == TRUST_TIGHTEN_ONLY)
+		p->untrusted_layer = ps.layer;
 	int r = ini_parse_stream(reader, &ps, handler, &ps);
 	if (r > 0 && (!ps.failed || (unsigned)r < ps.err_line)) {
 		ps.failed = false;

@@ -51,7 +51,10 @@ static const char default_ini[] =
 	"[environment]\n"
 	"remove = *_TOKEN, *_TOKEN_*, *_API_KEY, *_APIKEY, *SECRET*, *PASSWORD*, *PASSWD*\n"
 	"remove = *CREDENTIAL*, *_PRIVATE_KEY, AWS_*, AZURE_*, SSH_AUTH_SOCK, GPG_AGENT_INFO\n"
-	"remove = KRB5CCNAME, CLAWSHIM_*\n";
+	"remove = KRB5CCNAME, CLAWSHIM_*\n"
+	/* Also values: a URL with user:password@ anywhere (process/env.c). */
+	"remove = *_KEY, *_PAT, *_PWD, *_PASS, *PASSPHRASE*, *_AUTH, *_AUTHTOKEN\n"
+	"remove = *_AUTH_CONFIG, *WEBHOOK*, *_DSN, *_JWT, *_COOKIE, OP_SESSION_*, BW_SESSION\n";
 
 const char *backend_name(enum backend_id id)
 {
@@ -291,17 +294,45 @@ static char *read_all(int fd, size_t *len)
 	return buf;
 }
 
+/* What a file that is not a regular one is, for the refusal. */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	return "not a regular file";
+}
+
 /* Open path for reading and check it is a regular file only root or we can
- * change; -1 (err set) if not. */
-static int open_policy_file(const char *path, bool must_exist,
+ * change; -1 (err set) if not, -2 if it does not exist and need not. */
+static int open_policy_file(const char *path, enum trust trust, bool must_exist,
 			    struct policy_error *err)
 {
-	/* O_NOCTTY: a policy path naming a terminal must not become our
-	 * controlling terminal; the S_ISREG check below refuses it anyway. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO planted as .clawshim.ini would block open()
+	 * (and so every later run) until a writer comes; opened at once,
+	 * it is refused below.  O_NOCTTY: a terminal must not become our
+	 * controlling terminal.  O_NOFOLLOW for the workspace's file: a
+	 * link from a hostile repository to a file elsewhere (a secret of
+	 * the user's, /dev/zero) is not the repository's policy, and a
+	 * parse error would quote that file. */
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	if (trust == TRUST_TIGHTEN_ONLY)
+		flags |= O_NOFOLLOW;
+	int fd = open(path, flags);
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
 			return -2;
+		if (errno == ELOOP && trust == TRUST_TIGHTEN_ONLY) {
+			pol_err(err, path, 0, NULL, "a symbolic link; refusing it (the workspace "
+				"policy must be a regular file)");
+			pol_hint(err, "replace the link by the file it points to, or remove it");
+			return -1;
+		}
 		return pol_err(err, path, 0, NULL, "%s", strerror(errno));
 	}
 	struct stat st;
@@ -310,7 +341,21 @@ static int open_policy_file(const char *path, bool must_exist,
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		pol_err(err, path, 0, NULL, "not a regular file");
+		pol_err(err, path, 0, NULL, "%s, not a regular file; refusing it",
+			file_kind(st.st_mode));
+		pol_hint(err, "a policy file must be a regular file: remove %s or replace it", path);
+		goto fail;
+	}
+	if (st.st_size > POLICY_MAX_FILE) {
+		pol_err(err, path, 0, NULL, "larger than %d bytes; refusing it", POLICY_MAX_FILE);
+		goto fail;
+	}
+	/* A second name for the workspace's file is a file from elsewhere
+	 * (root may hard-link any file of the same filesystem into it). */
+	if (trust == TRUST_TIGHTEN_ONLY && st.st_nlink > 1) {
+		pol_err(err, path, 0, NULL, "has %lu hard links; refusing it",
+			(unsigned long)st.st_nlink);
+		pol_hint(err, "make it a file of its own: cp %s x && mv x %s", path, path);
 		goto fail;
 	}
 	/* A policy someone else can rewrite is that someone's policy: the
@@ -336,7 +381,7 @@ fail:
 int policy_load_file(struct policy *p, const char *path, enum trust trust,
 		     bool must_exist, struct policy_error *err)
 {
-	int fd = open_policy_file(path, must_exist, err);
+	int fd = open_policy_file(path, trust, must_exist, err);
 	if (fd == -2)
 		return 1;
 	if (fd < 0)
@@ -364,4 +409,21 @@ int policy_load_file(struct policy *p, const char *path, enum trust trust,
 					    (struct origin){ layer, 0 });
 	it->path = canon ? canon : xstrdup(path);
 	return 0;
+}
+
+void policy_read_files(struct policy *p)
+{
+	const char *layer = pol_layer(p, "policy files in use");
+	for (size_t i = 0, n = p->files.n; i < n; i++) {
+		const char *f = p->files.v[i].path;
+		bool covered = !f || path_inside(f, p->workspace.val);
+		/* A deny covering the file wins: nothing is granted inside it. */
+		for (size_t j = 0; !covered && j < p->deny.n; j++)
+			covered = p->deny.v[j].path && path_inside(f, p->deny.v[j].path);
+		if (covered)
+			continue;
+		struct pol_item *it = pol_list_push(&p->read_only, xstrdup(f),
+						    (struct origin){ layer, 0 });
+		it->path = xstrdup(f);
+	}
 }

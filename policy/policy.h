@@ -114,6 +114,9 @@ struct policy {
 
 	/* The policy files in use, canonical paths (deny_write inside). */
 	struct pol_list files;
+	/* The workspace's file's layer name (interned), or NULL: errors
+	 * quote its paths as written, never expanded. */
+	const char *untrusted_layer;
 	/* Layer names, owned here; origins point into them. */
 	char **layers;
 	size_t nlayers;
@@ -169,6 +172,12 @@ const char *origin_str(const struct origin *o, char *buf, size_t len);
  * (symlinks followed) and check they exist (optional ones may not).
  * Call once, after every layer but before use. */
 int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err);
+
+/* Grant reading each policy file in use (after policy_resolve()), unless
+ * a deny covers it: a clawshim started inside (a script's
+ * "#!/usr/bin/env bash" finding the bash link) reads the same layers.
+ * They stay unwritable (deny_write). */
+void policy_read_files(struct policy *p);
 
 /* Print the effective policy as INI, each value with its layer:line. */
 void policy_dump(const struct policy *p, FILE *out);

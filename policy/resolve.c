@@ -225,7 +225,8 @@ static char *canonical(const char *path)
 /* Resolve one item (or scalar) to *out: canonical path, or NULL when
  * optional and missing. */
 static int resolve_one(const char *raw, bool optional, const struct origin *from,
-		       const char *base, char **out, char **absent, struct policy_error *err)
+		       const char *base, char **out, char **absent, const char *untrusted,
+		       struct policy_error *err)
 {
 	bool unset;
 	*out = NULL;
@@ -260,7 +261,12 @@ static int resolve_one(const char *raw, bool optional, const struct origin *from
 		if (e == ENOENT || e == ENOTDIR)
 			snprintf(hint_text, sizeof(hint_text),
 				 "create it, or write '?%s' to make it optional", raw);
-		oerr(err, from, *hint_text ? hint_text : NULL, "%s: %s", path, strerror(e));
+		/* An untrusted layer's path is quoted as written, never
+		 * expanded: the expansion is clawshim's environment. */
+		if (untrusted && from->layer == untrusted)
+			oerr(err, from, *hint_text ? hint_text : NULL, "'%s': %s", raw, strerror(e));
+		else
+			oerr(err, from, *hint_text ? hint_text : NULL, "%s: %s", path, strerror(e));
 		free(path);
 		return -1;
 	}
@@ -284,7 +290,7 @@ int policy_resolve_workspace(struct policy *p, const char *cwd,
 	const char *raw = ws->val ? ws->val : ".";
 	struct origin from = ws->val ? ws->from : (struct origin){ "workspace", 0 };
 	char *canon;
-	int r = resolve_one(raw, false, &from, cwd, &canon, NULL, err);
+	int r = resolve_one(raw, false, &from, cwd, &canon, NULL, p->untrusted_layer, err);
 	free(here);
 	if (r < 0) {
 		/* The '?' of resolve_one()'s hint means nothing here. */
@@ -354,7 +360,8 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err)
 			free(it->absent);
 			it->path = NULL;
 			if (resolve_one(it->raw, it->optional, &it->from,
-					p->workspace.val, &it->path, &it->absent, err) < 0)
+					p->workspace.val, &it->path, &it->absent,
+					p->untrusted_layer, err) < 0)
 				return -1;
 		}
 	}

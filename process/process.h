@@ -45,6 +45,10 @@ struct child_spec {
  * `set`, then CLAWSHIM_BACKEND and SHELL. */
 void env_build(const struct policy *p, char **environ_in, const char *backend,
 	       const char *shell, struct strv *out);
+/* Does `value` hold a URL with a password, scheme://user:pass@host? */
+bool env_value_has_password(const char *value);
+/* Is `entry` ("NAME=VALUE") removed from the command's environment? */
+bool env_is_removed(const struct policy *p, const char *entry);
 /* The paths to try for `file` along PATH as found in envp (pure). */
 void exec_candidates(const char *file, char **envp, struct strv *out);
 

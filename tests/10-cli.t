@@ -10,24 +10,37 @@ CS="$CLAWSHIM --backend $BACKEND --read-only $(dirname "$TRY")"
 BIN=$SCRATCH/bin
 mkdir -p "$BIN"
 ln -s "$CLAWSHIM" "$BIN/clawsh"
-CLAWSH="$BIN/clawsh --backend $BACKEND"
 
 # A fake shell: if clawshim ever used $SHELL, its output would show it.
 FAKESH=$SCRATCH/fakesh
 printf '#!/bin/sh\necho FAKESHELL-USED\n' >"$FAKESH"
 chmod 755 "$FAKESH"
 
-# The real shell for shell-mode tests.  Root's passwd shell is used as is;
-# a user whose passwd shell is not a shell (nobody: /usr/sbin/nologin) gets
-# bash through a --policy, so the shell-mode tests below still test
-# clawshim (t_nologin_user checks the default for that user).
-BASHPOL=$(mkpolicy "$SCRATCH/bash.ini" <<EOF
-[clawshim]
-version = 1
-[sandbox]
-shell = /bin/bash
-EOF
-)
+# Shell mode takes no options (a tool's input may shape a shell's
+# arguments), so the shell-mode tests configure clawshim as users do:
+# with the user's policy file.  Root's passwd shell is used as is; a user
+# whose passwd shell is not a shell (nobody: /usr/sbin/nologin) gets bash
+# there, so the tests below still test clawshim (t_nologin_user checks
+# the default for that user).
+# shell_policy [SHELL]: the user's policy: the backend, the helpers
+# readable and, if given, [sandbox] shell.
+shell_policy() {
+	mkdir -p "$HOMEDIR/.config/clawshim"
+	{
+		printf '[clawshim]\nversion = 1\n[sandbox]\nbackend = %s\n' "$BACKEND"
+		[ -z "${1:-}" ] || printf 'shell = %s\n' "$1"
+		printf '[filesystem]\nread_only = %s\n' "$(dirname "$TRY")"
+	} | mkpolicy "$HOMEDIR/.config/clawshim/clawshim.ini" >/dev/null
+}
+no_shell_policy() { rm -f "$HOMEDIR/.config/clawshim/clawshim.ini"; }
+user_shell() { getent passwd "$(if [ "$WHO" = root ] ; then id -u; else echo 65534; fi)" | cut -d: -f7; }
+is_real_shell() { grep -qxF -- "$1" /etc/shells 2>/dev/null; }
+set_shell_opts() {
+	PWSHELL=$(user_shell)
+	if is_real_shell "$PWSHELL"; then shell_policy; SH=""; else shell_policy /bin/bash; SH=/bin/bash; fi
+}
+SHM=$CLAWSHIM
+CLAWSH=$BIN/clawsh
 DASHPOL=$(mkpolicy "$SCRATCH/dash.ini" <<EOF
 [clawshim]
 version = 1
@@ -35,12 +48,6 @@ version = 1
 shell = /bin/sh
 EOF
 )
-user_shell() { getent passwd "$(if [ "$WHO" = root ]; then id -u; else echo 65534; fi)" | cut -d: -f7; }
-is_real_shell() { grep -qxF -- "$1" /etc/shells 2>/dev/null; }
-set_shell_opts() {
-	PWSHELL=$(user_shell)
-	if is_real_shell "$PWSHELL"; then SH=""; else SH="--policy $BASHPOL"; fi
-}
 
 # A directory neither test user may search (root runs without capabilities).
 PRIVATE=$SCRATCH/private
@@ -146,10 +153,10 @@ t_shell_mode() {
 	set_shell_opts
 	W=$(newdir shell)
 	HOMEDIR_NOW=${HOMEDIR:-$HOME}
-	run_in "$W" $CS $SH -c 'echo "$0 $1"' name arg
+	run_in "$W" $SHM -c 'echo "$0 $1"' name arg
 	is "name arg" "$OUT" "$WHO: -c STRING NAME ARG: \$0 and \$1"
 	is 0 "$RC" "$WHO: -c: exit 0"
-	run_in "$W" $CS $SH -c 'exit 9'
+	run_in "$W" $SHM -c 'exit 9'
 	is 9 "$RC" "$WHO: -c 'exit 9' exits 9"
 
 	# The string reaches the shell exactly: quotes, $, backslashes, tabs,
@@ -159,79 +166,94 @@ v=2; echo "v=$v"
 cat <<'"'EOF'"'
 $v \t "q" '"'s'"'
 EOF'
-	run_in "$W" $CS $SH -c "$S"
+	run_in "$W" $SHM -c "$S"
 	EXP=$(sh -c "$S")
 	is "$EXP" "$OUT" "$WHO: -c: the string reaches the shell exactly (same output as sh -c)"
 	like "$OUT" "*a  b*c\"d*\$HOME*v=2*" "$WHO: -c: the output is the expected one"
 	has_line "$OUT" 'x\\y' "$WHO: -c: backslashes reach the shell"
 
 	BIG=$(head -c 102400 /dev/zero | tr '\0' b)
-	run_in "$W" $CS $SH -c "printf %s $BIG"
+	run_in "$W" $SHM -c "printf %s $BIG"
 	is 102400 "${#OUT}" "$WHO: -c: a 100 KB command string"
-	run_in "$W" $CS $SH -c 'printf %s "$1"' name "$BIG"
+	run_in "$W" $SHM -c 'printf %s "$1"' name "$BIG"
 	is 102400 "${#OUT}" "$WHO: -c: a 100 KB argument"
 
 	# Login shells read ~/.profile; plain -c does not.
 	H=$SCRATCH/home-$WHO
 	printf 'echo PROFILE-READ\n' >"$H/.profile"
-	run_in "$W" $CS $SH -c 'echo body'
+	run_in "$W" $SHM -c 'echo body'
 	is "body" "$OUT" "$WHO: -c is not a login shell (~/.profile not read)"
-	run_in "$W" $CS $SH -lc 'echo body'
+	run_in "$W" $SHM -lc 'echo body'
 	has_line "$OUT" "PROFILE-READ" "$WHO: -lc is a login shell"
 	has_line "$OUT" "body" "$WHO: -lc runs the string"
-	run_in "$W" $CS $SH -l -c 'echo body'
+	run_in "$W" $SHM -l -c 'echo body'
 	has_line "$OUT" "PROFILE-READ" "$WHO: -l -c is a login shell"
 	has_line "$OUT" "body" "$WHO: -l -c runs the string"
-	run_in "$W" $CS $SH --login -c 'echo body'
+	run_in "$W" $SHM --login -c 'echo body'
 	has_line "$OUT" "PROFILE-READ" "$WHO: --login -c is a login shell"
 	has_line "$OUT" "body" "$WHO: --login -c runs the string"
 	rm -f "$H/.profile"
 
-	run_in "$W" $CS $SH -ic 'case $- in *i*) echo INTERACTIVE;; esac'
+	run_in "$W" $SHM -ic 'case $- in *i*) echo INTERACTIVE;; esac'
 	has_line "$OUT" "INTERACTIVE" "$WHO: -ic runs an interactive shell"
-	run_in "$W" $CS $SH -e -c 'false; echo no'
+	run_in "$W" $SHM -e -c 'false; echo no'
 	is 1 "$RC" "$WHO: -e -c 'false; echo no' exits 1"
 	is "" "$OUT" "$WHO: -e -c: stops at the failure"
-	run_in "$W" $CS $SH -x -c 'echo traced'
+	run_in "$W" $SHM -x -c 'echo traced'
 	like "$ERR" "*+ echo traced*" "$WHO: -x -c: the shell traces"
-	run_in "$W" $CS $SH +x -c 'echo plus'
+	run_in "$W" $SHM +x -c 'echo plus'
 	is 0 "$RC" "$WHO: +x -c: a '+' flag means shell mode too"
 	is "plus" "$OUT" "$WHO: +x -c runs the string"
+	no_shell_policy
 }
 
 # The same flags with a POSIX sh (dash) as the real shell.
 t_shell_mode_dash() {
+	shell_policy /bin/sh
 	W=$(newdir dash)
 	H=$SCRATCH/home-$WHO
 	printf 'echo PROFILE-READ\n' >"$H/.profile"
-	run_in "$W" $CS --policy "$DASHPOL" -c 'echo "$0 $1"' name arg
+	run_in "$W" $SHM -c 'echo "$0 $1"' name arg
 	is "name arg" "$OUT" "$WHO: dash: -c STRING NAME ARG"
-	run_in "$W" $CS --policy "$DASHPOL" -l -c 'echo body'
+	run_in "$W" $SHM -l -c 'echo body'
 	has_line "$OUT" "PROFILE-READ" "$WHO: dash: -l -c is a login shell"
-	run_in "$W" $CS --policy "$DASHPOL" --login -c 'echo body'
+	run_in "$W" $SHM --login -c 'echo body'
 	is 0 "$RC" "$WHO: dash: --login -c works (clawshim makes it a login shell)"
 	has_line "$OUT" "body" "$WHO: dash: --login -c runs the string"
 	[ "$RC" = 0 ] || diag "stderr: $ERR"
 	rm -f "$H/.profile"
+	no_shell_policy
 }
 
 t_clawsh() {
 	set_shell_opts
 	W=$(newdir clawsh)
-	run_in "$W" $CLAWSH $SH -c 'echo "$0"' nm
+	run_in "$W" $CLAWSH -c 'echo "$0"' nm
 	is "nm" "$OUT" "$WHO: clawsh -c STRING NAME"
 	# clawsh SCRIPT: a shell reads the script (no x bit needed), whereas
 	# clawshim SCRIPT executes it.
 	printf 'echo "script $1"\n' >"$W/s.sh"
 	chmod 644 "$W/s.sh"
-	run_in "$W" $CLAWSH $SH "$W/s.sh" a
+	run_in "$W" $CLAWSH "$W/s.sh" a
 	is "script a" "$OUT" "$WHO: clawsh SCRIPT ARG: a shell runs the script"
+	no_shell_policy
 	run_in "$W" $CS -- "$W/s.sh" a
 	is 126 "$RC" "$WHO: (contrast) clawshim -- SCRIPT execs it: 126"
 	run_input 'echo from-stdin; exit 4
-' $CLAWSH $SH
+' $CLAWSH
 	is "from-stdin" "$OUT" "$WHO: clawsh with no arguments runs stdin"
 	is 4 "$RC" "$WHO: clawsh stdin script: its exit status"
+	# bash's own options, with bash as the real shell.
+	shell_policy /bin/bash
+	printf 'f() { echo "rc-$1"; }\n' >"$W/rc"
+	chmod 644 "$W/rc"
+	for o in --rcfile --init-file; do
+		run_input 'f works
+' $CLAWSH $o "$W/rc" -i
+		has_line "$OUT" "rc-works" "$WHO: clawsh $o FILE -i: the shell reads FILE (VS Code's integration)"
+		lacks "$ERR" "clawshim: unknown option" "$WHO: clawsh $o: not taken for clawshim's option"
+	done
+	no_shell_policy
 }
 
 t_stdin_and_login_argv0() {
@@ -240,22 +262,23 @@ t_stdin_and_login_argv0() {
 	run_input 'echo one
 echo "two $((1+1))"
 exit 3
-' $CS $SH
+' $SHM
 	is "one
 two 2" "$OUT" "$WHO: no arguments, a script on stdin: it runs"
 	is 3 "$RC" "$WHO: no arguments: the script's exit status"
 
 	H=$SCRATCH/home-$WHO
 	printf 'echo PROFILE-READ\n' >"$H/.profile"
-	run_in "$W" bash -c 'exec -a -clawshim "$0" "$@"' "$CLAWSHIM" --backend "$BACKEND" $SH -c 'echo "body $0"' nm
+	run_in "$W" bash -c 'exec -a -clawshim "$0" "$@"' "$CLAWSHIM" -c 'echo "body $0"' nm
 	is 0 "$RC" "$WHO: argv[0] -clawshim -c: exit 0"
 	has_line "$OUT" "PROFILE-READ" "$WHO: argv[0] -clawshim is a login shell"
 	has_line "$OUT" "body nm" "$WHO: argv[0] -clawshim -c runs the string"
 	run_input 'echo login-stdin
-' bash -c 'exec -a -clawshim "$0" "$@"' "$CLAWSHIM" --backend "$BACKEND" $SH
+' bash -c 'exec -a -clawshim "$0" "$@"' "$CLAWSHIM"
 	has_line "$OUT" "PROFILE-READ" "$WHO: argv[0] -clawshim, stdin: a login shell"
 	has_line "$OUT" "login-stdin" "$WHO: argv[0] -clawshim, stdin: runs the script"
 	rm -f "$H/.profile"
+	no_shell_policy
 }
 
 t_tty() {
@@ -266,11 +289,12 @@ t_tty() {
 	fi
 	W=$(newdir tty)
 	printf '%s\n' 'case $- in *i*) echo INTERACTIVE-$((1+1));; esac' 'exit 5' >"$W/in"
-	(cd "$W" && $AS script -qec "$CS $SH" /dev/null <"$W/in" >"$SCRATCH/out" 2>&1)
+	(cd "$W" && $AS script -qec "$SHM" /dev/null <"$W/in" >"$SCRATCH/out" 2>&1)
 	RC=$?
 	OUT=$(tr -d '\r' <"$SCRATCH/out")
 	like "$OUT" "*INTERACTIVE-2*" "$WHO: no arguments on a tty: an interactive shell"
 	is 5 "$RC" "$WHO: interactive shell: its exit status"
+	no_shell_policy
 }
 
 t_real_shell() {
@@ -278,14 +302,16 @@ t_real_shell() {
 	W=$(newdir realshell)
 	EXP=${SH:+/bin/bash}
 	EXP=${EXP:-$PWSHELL}
-	run_in "$W" env SHELL="$FAKESH" $CS $SH -c 'echo "$SHELL"; readlink /proc/$$/exe; :'
+	run_in "$W" env SHELL="$FAKESH" $SHM -c 'echo "$SHELL"; readlink /proc/$$/exe; :'
 	is "$EXP" "$(echo "$OUT" | sed -n 1p)" "$WHO: SHELL inside is the real shell ($EXP), not \$SHELL"
 	is "$(readlink -f "$EXP")" "$(echo "$OUT" | sed -n 2p)" "$WHO: the shell running -c is $EXP"
-	run_in "$W" env SHELL="$FAKESH" $CS $SH -c 'echo "$0"'
+	run_in "$W" env SHELL="$FAKESH" $SHM -c 'echo "$0"'
 	is "$EXP" "$OUT" "$WHO: \$SHELL outside (a fake shell) is never run"
-	run_in "$W" env SHELL="$BIN/clawsh" $CS $SH -c 'echo "$SHELL"'
+	run_in "$W" env SHELL="$BIN/clawsh" $SHM -c 'echo "$SHELL"'
 	is "$EXP" "$OUT" "$WHO: SHELL=clawsh outside: SHELL inside is still the real shell"
-	run_in "$W" env SHELL="$FAKESH" $CS --policy "$DASHPOL" -c 'echo "$SHELL"; readlink /proc/$$/exe; :'
+	shell_policy /bin/sh
+	run_in "$W" env SHELL="$FAKESH" $SHM -c 'echo "$SHELL"; readlink /proc/$$/exe; :'
+	no_shell_policy
 	is "/bin/sh" "$(echo "$OUT" | sed -n 1p)" "$WHO: [sandbox] shell = /bin/sh: SHELL inside"
 	is "$(readlink -f /bin/sh)" "$(echo "$OUT" | sed -n 2p)" "$WHO: [sandbox] shell = /bin/sh runs -c"
 	run_in "$W" env SHELL="$FAKESH" $CS --policy "$DASHPOL" -- sh -c 'echo "$SHELL"'
@@ -300,9 +326,11 @@ t_nologin_user() {
 		return
 	fi
 	W=$(newdir nologin)
-	run_in "$W" $CS -c 'echo works'
+	shell_policy
+	run_in "$W" $SHM -c 'echo works'
 	is "works" "$OUT" "$WHO: passwd shell $PWSHELL: clawshim -c still runs a shell"
 	is 0 "$RC" "$WHO: passwd shell $PWSHELL: clawshim -c exits 0"
+	no_shell_policy
 }
 
 t_policy_errors() {
@@ -386,6 +414,81 @@ t_workspace_file() {
 		"$WHO: --dump-policy shows the workspace layer"
 }
 
+# Hostile workspace files: refused at once with what they are, never
+# waited on, never followed, never quoting clawshim's environment.
+t_workspace_hostile() {
+	W=$(newdir wshostile)
+	F=$W/.clawshim.ini
+	mkfifo "$F"
+	for i in 1 2; do
+		_t0=$(_now_cs)
+		run_in "$W" timeout -s KILL 20 $CS -- touch "$W/ran"
+		_dt=$(( $(_now_cs) - _t0 ))
+		is 125 "$RC" "$WHO: a FIFO .clawshim.ini: refused (125), run $i"
+		[ "$_dt" -lt 300 ]; ok $? "$WHO: a FIFO .clawshim.ini: refused at once (${_dt}0 ms), run $i"
+	done
+	has_line "$ERR" "clawshim: $F: a FIFO, not a regular file; refusing it" "$WHO: FIFO: the message says what it is"
+	like "$ERR" "*clawshim: hint: *remove $F*" "$WHO: FIFO: the hint says what to do"
+	[ -e "$W/ran" ]; ok $((!$?)) "$WHO: FIFO: the command did not run"
+	# The workspace's file is the one of the workspace in force
+	# (--workspace), not of the directory clawshim starts in.
+	W2=$(newdir wshostile2)
+	printf '[clawshim]\nversion = 1\n[sandbox]\ntimeout = 30\n' | mkpolicy "$W2/.clawshim.ini" >/dev/null
+	[ "$WHO" = root ] || chown 65534:65534 "$W2/.clawshim.ini"
+	run_in "$W" timeout -s KILL 20 $CS --workspace "$W2" --dump-policy
+	is 0 "$RC" "$WHO: --workspace elsewhere: the FIFO in the current directory is not read"
+	has_line "$OUT" "timeout = 30 ; $W2/.clawshim.ini:4" "$WHO: --workspace DIR: DIR's .clawshim.ini is the workspace layer"
+	rm -f "$F"
+	mkdir "$F"
+	run_in "$W" $CS -- true
+	has_line "$ERR" "clawshim: $F: a directory, not a regular file; refusing it" "$WHO: a directory .clawshim.ini: refused"
+	rmdir "$F"
+	ln -s /dev/zero "$F"
+	run_in "$W" timeout -s KILL 20 $CS -- true
+	is 125 "$RC" "$WHO: .clawshim.ini -> /dev/zero: refused (125)"
+	has_line "$ERR" "clawshim: $F: a symbolic link; refusing it (the workspace policy must be a regular file)" \
+		"$WHO: a symbolic link: the message"
+	rm -f "$F"
+	# A link to a file elsewhere: refused, and nothing of it is quoted.
+	O=/var/lib/clawshim-test/cli-$$-$WHO
+	mkdir -p "$O"
+	printf '[clawshim]\nversion = 1\n[Vx9-other-file]\n' | mkpolicy "$O/x.ini" >/dev/null
+	[ "$WHO" = root ] || chown -R 65534:65534 "$O"
+	ln -s "$O/x.ini" "$F"
+	run_in "$W" $CS -- true
+	is 125 "$RC" "$WHO: .clawshim.ini -> a file outside: refused (125)"
+	lacks "$ERR" "Vx9" "$WHO: link outside: the other file is not quoted"
+	rm -f "$F"
+	printf '[clawshim]\nversion = 1\n' | mkpolicy "$F" >/dev/null
+	[ "$WHO" = root ] || chown 65534:65534 "$F"
+	as_user ln "$F" "$W/second-name"
+	run_in "$W" $CS -- true
+	has_line "$ERR" "clawshim: $F: has 2 hard links; refusing it" "$WHO: a hard-linked .clawshim.ini: refused"
+	rm -f "$F" "$W/second-name" "$O/x.ini"
+	rmdir "$O"
+	head -c 2000000 /dev/zero | tr '\0' ';' >"$F"
+	chmod 644 "$F"
+	run_in "$W" $CS -- true
+	has_line "$ERR" "clawshim: $F: larger than 1048576 bytes; refusing it" "$WHO: a 2 MB .clawshim.ini: refused"
+	# $VAR: the workspace may name where things are, not a secret.
+	for ref in '$MY_TEST_TOKEN' '${MY_TEST_TOKEN}'; do
+		printf '[clawshim]\nversion = 1\n[filesystem]\ndeny = /nonexistent/%s/x\n' "$ref" >"$F"
+		run_in "$W" env MY_TEST_TOKEN=Vx9-token-value $CS -- touch "$W/ran"
+		is 125 "$RC" "$WHO: deny = /nonexistent/$ref in the workspace file: refused (125)"
+		lacks "$ERR" "Vx9-token-value" "$WHO: $ref: the secret is not printed"
+		like "$ERR" "*clawshim: $F:4: \$MY_TEST_TOKEN in the workspace policy: only \$HOME*" \
+			"$WHO: $ref: the message names the variable and the line"
+	done
+	printf '[clawshim]\nversion = 1\n[filesystem]\ndeny = $HOME/nonexistent-x\n' >"$F"
+	run_in "$W" env HOME=/nonexistent-home-Vx9 $CS -- true
+	has_line "$ERR" "clawshim: $F:4: '\$HOME/nonexistent-x': No such file or directory" \
+		"$WHO: a path error of the workspace file quotes it as written"
+	printf '[clawshim]\nversion = 1\n[filesystem]\ndeny = ?$HOME/.nothing-here\n' >"$F"
+	run_in "$W" $CS -- touch "$W/ran"
+	is 0 "$RC" "$WHO: deny = ?\$HOME/... in the workspace file: accepted"
+	rm -f "$F" "$W/ran"
+}
+
 for_each_user t_status
 for_each_user t_command_mode
 for_each_user t_usage
@@ -398,4 +501,5 @@ for_each_user t_real_shell
 for_each_user t_nologin_user
 for_each_user t_policy_errors
 for_each_user t_workspace_file
+for_each_user t_workspace_hostile
 done_testing

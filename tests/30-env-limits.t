@@ -40,6 +40,40 @@ t_env_default() {
 	is "ORDINARY=kept" "$(var ORDINARY)" "$WHO: an ordinary variable is kept"
 }
 
+# The secrets a first default missed: by name, and URLs with a password
+# whatever the name (values are unique, so a leak anywhere shows).
+SECRETS2="MYSQL_PWD=Vx9-mysql PGPASSWORD=Vx9-pg STRIPE_KEY=Vx9-stripe GITHUB_PAT=Vx9-pat
+OP_SESSION_acme=Vx9-op BW_SESSION=Vx9-bw DOCKER_AUTH_CONFIG=Vx9-docker npm_config__auth=Vx9-npm1
+NPM_CONFIG__AUTHTOKEN=Vx9-npm2 SLACK_WEBHOOK_URL=Vx9-slack SENTRY_DSN=Vx9-sentry
+DATABASE_URL=postgres://app:Vx9-dburl@db/app HTTP_PROXY=http://u:Vx9-proxy@proxy:3128
+PIP_INDEX_URL=https://u:Vx9-pip@pypi.example/simple UV_INDEX_URL=https://u:Vx9-uv@idx.example/simple"
+
+t_env_more_secrets() {
+	W=$(newdir env2)
+	run_in "$W" env $SECRETS2 'npm_config_//registry.example/:_authToken=Vx9-npm3' \
+		PLAIN_URL=postgres://db/app https_proxy=http://proxy:3128 TERM=xterm OLDPWD=/ \
+		SSH_CONNECTION='1.2.3.4 5 6.7.8.9 22' $CS -- env
+	is 0 "$RC" "$WHO: env runs"
+	for v in $SECRETS2; do
+		is "" "$(var "${v%%=*}")" "$WHO: ${v%%=*} is removed by default"
+	done
+	lacks "$OUT" "Vx9-" "$WHO: no secret value reaches the command (npm's //registry/:_authToken too)"
+	is "PLAIN_URL=postgres://db/app" "$(var PLAIN_URL)" "$WHO: a URL without a password is kept"
+	is "https_proxy=http://proxy:3128" "$(var https_proxy)" "$WHO: a proxy without credentials is kept"
+	is "TERM=xterm" "$(var TERM)" "$WHO: TERM is kept"
+	is "OLDPWD=/" "$(var OLDPWD)" "$WHO: OLDPWD is kept (not *_PWD)"
+	is "SSH_CONNECTION=1.2.3.4 5 6.7.8.9 22" "$(var SSH_CONNECTION)" "$WHO: SSH_CONNECTION is kept"
+	P=$(policy envkeep2 environment 'keep = DATABASE_URL')
+	run_in "$W" env $SECRETS2 $CS --policy "$P" -- env
+	is "DATABASE_URL=postgres://app:Vx9-dburl@db/app" "$(var DATABASE_URL)" \
+		"$WHO: keep = DATABASE_URL wins over the password in its value"
+	is "" "$(var HTTP_PROXY)" "$WHO: keep: the other URL with a password is still removed"
+	run_in "$W" env "DEPLOY_MATERIAL=-----BEGIN OPENSSH PRIVATE KEY-----
+Vx9-pem
+-----END OPENSSH PRIVATE KEY-----" $CS -- env
+	lacks "$OUT" "Vx9-pem" "$WHO: a PEM private key in any variable is removed"
+}
+
 t_env_policy() {
 	W=$(newdir envpol)
 	P=$(policy envkeep environment 'keep = GITHUB_TOKEN' 'set = CI=1' 'remove = MY_VAR_*')
@@ -168,6 +202,7 @@ t_nproc() {
 
 for_each_user t_env_default
 for_each_user t_env_policy
+for_each_user t_env_more_secrets
 for_each_user t_nofile
 for_each_user t_fsize
 for_each_user t_cpu

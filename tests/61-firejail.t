@@ -77,7 +77,9 @@ e" "$OUT" "$WHO: with its output"
 	is 42 "$RC" "$WHO: the exit status passes through"
 	sb sh -c 'kill -TERM $$'
 	is 143 "$RC" "$WHO: death by a signal is 128+N"
-	run_in "$W" $CLAWSHIM --backend firejail -c 'printf "%s|" "$0" "$1"' name 'a b'
+	user_policy '[sandbox]' 'backend = firejail'
+	run_in "$W" $CLAWSHIM -c 'printf "%s|" "$0" "$1"' name 'a b'
+	no_user_policy
 	is "name|a b|" "$OUT" "$WHO: shell mode passes arguments unchanged"
 
 	# SIGKILL clawshim: nothing it started is left.

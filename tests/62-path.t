@@ -19,13 +19,15 @@ t62() {
 		"$WHO: the refusal names the argument and the denied path"
 	case "$OUT" in *PATH-SECRET*) ok 1 "$WHO: the secret is not printed" ;; *) ok 0 "$WHO: the secret is not printed" ;; esac
 
-	run_in "$W" $CLAWSHIM --backend path -c 'cat ~/.ssh/id_rsa'
+	user_policy '[sandbox]' 'backend = path'
+	run_in "$W" $CLAWSHIM -c 'cat ~/.ssh/id_rsa'
 	is 125 "$RC" "$WHO: shell string cat ~/.ssh/id_rsa is refused"
 	has_line "$ERR" "clawshim: backend path: argument 2 'cat ~/.ssh/id_rsa' names the denied path $HOMEDIR/.ssh (as '~/.ssh/id_rsa')" \
 		"$WHO: the shell-mode refusal names the word"
 
-	run_in "$W" $CLAWSHIM --backend path -c 'cat ../home-'"$WHO"'/.ssh/../.ssh/id_rsa'
+	run_in "$W" $CLAWSHIM -c 'cat ../home-'"$WHO"'/.ssh/../.ssh/id_rsa'
 	is 125 "$RC" "$WHO: a relative path with .. into the secret is refused"
+	no_user_policy
 
 	run_in "$W" $CLAWSHIM --backend path -- sh -c 'echo ordinary; exit 7'
 	is 7 "$RC" "$WHO: an ordinary command runs with its exit status"

@@ -26,7 +26,7 @@ in_docker() {
 }
 
 SCRIPT="mkdir -p /tmp/ws /tmp/h/.ssh && echo SECRET >/tmp/h/.ssh/id_rsa && cd /tmp/ws &&
-	HOME=/tmp/h $CLAWSHIM --read-only $TOP/tests/helpers -c '
+	HOME=/tmp/h $CLAWSHIM --read-only $TOP/tests/helpers -- sh -c '
 	echo work >f && cat f; touch build.sh && chmod +x build.sh && echo chmod-ok;
 	echo \$CLAWSHIM_BACKEND; cat /tmp/h/.ssh/id_rsa; echo x >/tmp/h/evil;
 	$TRY tcp 127.0.0.1 1; $TRY keyctl; chmod 777 /tmp/h/.ssh/id_rsa'; echo rc=\$?"

@@ -200,3 +200,15 @@ fstate() { printf '%s|' "$(cat "$1" 2>&1)"; stat -c '%a %u:%g %y %h' "$1" 2>&1; 
 
 # as_user CMD...: run CMD outside the sandbox as the test user.
 as_user() { $AS "$@"; }
+
+# user_policy LINE...: the test user's own policy file
+# ($HOMEDIR/.config/clawshim/clawshim.ini): "[clawshim] version = 1", then
+# each LINE.  Shell mode takes no options, so shell-mode tests choose the
+# backend here: user_policy '[sandbox]' 'backend = path'.  no_user_policy
+# removes it again.
+user_policy() {
+	mkdir -p "$HOMEDIR/.config/clawshim"
+	{ printf '[clawshim]\nversion = 1\n'; printf '%s\n' "$@"; } |
+		mkpolicy "$HOMEDIR/.config/clawshim/clawshim.ini" >/dev/null
+}
+no_user_policy() { rm -f "$HOMEDIR/.config/clawshim/clawshim.ini"; }

@@ -519,7 +519,7 @@ static void test_files(void **state)
 	/* a directory is not a policy */
 	policy_init_empty(&p);
 	assert_int_equal(policy_load_file(&p, dir, TRUST_FULL, true, &err), -1);
-	want = xasprintf("%s: not a regular file", dir);
+	want = xasprintf("%s: a directory, not a regular file; refusing it", dir);
 	assert_string_equal(err.msg, want);
 	free(want);
 	policy_free(&p);
@@ -839,7 +839,7 @@ static void test_default_resolves(void **state)
 	assert_int_equal(p.read_only.n, 17);
 	assert_int_equal(p.deny.n, 19);
 	assert_int_equal(p.deny_write.n, 3);
-	assert_int_equal(p.env_remove.n, 15);
+	assert_int_equal(p.env_remove.n, 29);
 	assert_string_equal(p.deny.v[0].raw, "~/.ssh");
 	assert_true(p.deny.v[0].optional);
 	assert_string_equal(p.deny.v[0].from.layer, "built-in");
