@@ -9,6 +9,9 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CLAWSHIM=${CLAWSHIM:-$TOP/clawshim}
+# A relative $CLAWSHIM (CLAWSHIM=clawshim-static) names a file of the tree,
+# so it still does when tests/run.sh tests a copy of the tree.
+case $CLAWSHIM in /*) ;; *) CLAWSHIM=$TOP/$CLAWSHIM ;; esac
 TRY=${TRY:-$TOP/tests/helpers/try}
 _n=0
 _failed=0
