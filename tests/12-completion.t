@@ -66,7 +66,11 @@ t_fish() {
 		skip "fish is not installed (apt-get install fish)"
 		return
 	fi
-	fc() { XDG_CONFIG_HOME=$XDG fish -c 'source $argv[1]; complete -C$argv[2]' "$C/clawshim.fish" "$1" 2>&1 | cut -f1; }
+	mkdir -p "$SCRATCH/fishhome"
+	fc() {
+		HOME=$SCRATCH/fishhome XDG_DATA_HOME=$SCRATCH/fishhome XDG_CONFIG_HOME=$XDG \
+			fish -c 'source $argv[1]; complete -C$argv[2]' "$C/clawshim.fish" "$1" 2>/dev/null | cut -f1
+	}
 	is "--backend" "$(fc 'clawshim --back')" "fish: --back completes to --backend"
 	is "landlock" "$(fc 'clawshim --backend l')" "fish: --backend l completes to landlock"
 	is "$BACKENDS" "$(fc 'clawshim --backend ' | sort)" "fish: --backend offers exactly the backends --help lists"
@@ -112,10 +116,12 @@ t_zsh() {
 	ok $? "zsh: _clawshim parses"
 	is "_clawshim" "$(zsh -f -c "fpath=($C \$fpath); autoload -Uz compinit; compinit -u -D; print -r -- \$_comps[clawshim]")" \
 		"zsh: compinit registers _clawshim for clawshim (#compdef)"
-	out=$(zcomp 'clawshim --back' 'clawshim --backend l' 'clawshim --profile cl' "clawshim --policy $SCRATCH/pols/ag")
+	out=$(zcomp 'clawshim --back' 'clawshim --backend l' 'clawshim --profile cl' \
+		"clawshim --policy $SCRATCH/pols/ag" 'clawshim --backend none -- git comm')
 	is "$(printf '%s\n' '<clawshim --backend=>' '<clawshim --backend landlock >' \
-		'<clawshim --profile claude-code >' "<clawshim --policy $SCRATCH/pols/agent.ini >")" \
-		"$out" "zsh: --back, --backend l, --profile cl and --policy DIR/ag complete"
+		'<clawshim --profile claude-code >' "<clawshim --policy $SCRATCH/pols/agent.ini >" \
+		'<clawshim --backend none -- git commit>')" \
+		"$out" "zsh: --back, --backend l, --profile cl, --policy DIR/ag and -- git comm complete"
 	gone=$(printf '%s\n' "$OPTS" | while read -r o; do
 		grep -qE -- "^  '[^']*$o(=|\[)" "$C/_clawshim" || printf '%s ' "$o"; done)
 	is "" "$gone" "zsh: every long option of --help is in _clawshim"
