@@ -7,6 +7,10 @@ BINDIR    ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec/clawshim
 MANDIR    ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SHELL_NAMES = bash sh zsh dash
 DESTDIR   ?=
 
 CC        ?= cc
@@ -28,7 +32,8 @@ ifeq ($(OS),Darwin)
 # macOS: sandbox-exec and docker, the portable supervisor, no libseccomp.
 # Apple's ld makes position-independent executables by default and knows
 # no -z options; the compiler flags below are Apple clang's.
-HARDEN_CFLAGS  ?= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+FORTIFY_LEVEL  = 2
+HARDEN_CFLAGS  ?= $(FORTIFY) -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS ?=
 OS_CPPFLAGS = -D_DARWIN_C_SOURCE
 PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags inih 2>/dev/null)
@@ -45,7 +50,8 @@ SHIM_OBJ    = shim.o host_posix.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=
 PROGRAMS    = clawshim
 else
 # Hardening in its own variable, so a packager can blank it.
-HARDEN_CFLAGS  ?= -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+FORTIFY_LEVEL  = 3
+HARDEN_CFLAGS  ?= $(FORTIFY) -fstack-protector-strong \
                   -fstack-clash-protection -fPIE
 HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now,-z,noexecstack
 OS_CPPFLAGS = -D_GNU_SOURCE
@@ -76,6 +82,14 @@ SHIM_OBJ    = shim.o host_linux.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=
 PROGRAMS    = clawshim clawshim-probe
 endif
 
+# _FORTIFY_SOURCE only when the builder's flags leave it out: a
+# distribution's level wins (dpkg-buildflags puts -D_FORTIFY_SOURCE=2 in
+# CPPFLAGS), and defining it twice is a redefinition warning.  -U first,
+# for compilers that predefine it (Ubuntu's gcc).
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
+FORTIFY ?= -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=$(FORTIFY_LEVEL)
+endif
+
 ALL_CPPFLAGS = $(OS_CPPFLAGS) -DCLAWSHIM_VERSION='"$(VERSION)"' \
                -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"' \
                $(CPPFLAGS)
@@ -88,7 +102,7 @@ HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 HELPERS     = tests/helpers/try tests/helpers/notify_probe tests/helpers/race
 
-.PHONY: all check check-run install uninstall clean dist demo bench
+.PHONY: all check check-run check-unit install uninstall clean dist demo bench static
 all: $(PROGRAMS)
 
 clawshim: $(SHIM_OBJ)
@@ -101,6 +115,27 @@ PROBE_LDFLAGS ?= $(shell printf 'int main(void){return 0;}' | \
 	$(CC) -x c -static-pie -o /dev/null - >/dev/null 2>&1 && echo -static-pie)
 clawshim-probe: selftest/probe.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PROBE_LDFLAGS)
+
+# make static: clawshim-static, a static-pie clawshim with libseccomp and
+# inih linked in, for an agent to vendor (with clawshim-probe, already
+# static, beside it for --selftest).  Its objects are built apart, in
+# $(STATIC_DIR), and libseccomp is linked directly instead of through
+# lazyseccomp.o's dlopen(), which a static program cannot do portably.
+# getpwuid()/getpwnam() are wrapped (static_passwd.c): glibc's load NSS
+# modules of its own version at run time.
+STATIC_DIR  = build-static
+STATIC_OBJ  = $(addprefix $(STATIC_DIR)/,$(filter-out backends/lazyseccomp.o,$(SHIM_OBJ)) static_passwd.o)
+STATIC_LIBS ?= $(shell $(PKG_CONFIG) --static --libs $(LIBS_PC) 2>/dev/null || echo -lseccomp -linih)
+STATIC_LDFLAGS = -static-pie -Wl,--wrap=getpwuid,--wrap=getpwnam \
+                 $(filter-out -pie,$(HARDEN_LDFLAGS)) $(LDFLAGS)
+static: clawshim-static clawshim-probe
+
+clawshim-static: $(STATIC_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(STATIC_LDFLAGS) $(STATIC_LIBS)
+
+$(STATIC_DIR)/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The seccomp programs of the common flag sets, compiled at build time by
 # libseccomp itself (backends/prebuilt.h).
@@ -132,33 +167,41 @@ tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o proces
 
 # check and demo first make sure the build and test dependencies are here
 # (installing them as root on Debian), then build in a fresh make.
+# check-unit (the unit tests and the man page lint) needs neither root
+# nor network, and runs first; a package build runs it alone.
 check:
 	@sh tests/deps.sh
 	@$(MAKE) --no-print-directory check-run
 
-check-run: clawshim clawsh shell-links clawshim-probe $(UNIT_TESTS) $(HELPERS)
+check-run: check-unit clawshim clawsh shell-links clawshim-probe $(HELPERS)
+	sh tests/run.sh tests/*.t
+
+check-unit: $(UNIT_TESTS)
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -Wwarning man/clawshim.1 man/clawshim.ini.5 && echo "mandoc -Tlint: clean"; \
-	fi
-	sh tests/run.sh $(UNIT_TESTS) tests/*.t
+	else echo "mandoc -Tlint: skipped (no mandoc)"; fi
+	sh tests/run.sh $(UNIT_TESTS)
 
 clawsh: clawshim
 	ln -sf clawshim clawsh
 
 # clawshim under a shell's name is that shell under the policy: the links
 # the tests put first on PATH, and install puts in LIBEXECDIR/shells.
-SHELL_LINKS = bash sh zsh dash
 .PHONY: shell-links
 shell-links: clawshim
 	@mkdir -p tests/tmp/shells
-	@for s in $(SHELL_LINKS) clawshim-bash; do ln -sf ../../../clawshim tests/tmp/shells/$$s; done
+	@for s in $(SHELL_NAMES) clawshim-bash; do ln -sf ../../../clawshim tests/tmp/shells/$$s; done
 
 demo:
 	@sh tests/deps.sh
 	@$(MAKE) --no-print-directory clawshim
 	@sh tests/demo.sh
 
+# The static build is reported beside the default one when it can be
+# linked (libseccomp.a and libinih.a are in Debian's -dev packages).
 bench: clawshim
+	@$(MAKE) --no-print-directory clawshim-static || \
+	    echo "bench: no static build: its row is left out" >&2
 	@$(MAKE) -C bench run
 
 install: $(PROGRAMS)
@@ -169,25 +212,38 @@ ifneq ($(OS),Darwin)
 	install -m 755 clawshim-probe $(DESTDIR)$(LIBEXECDIR)/clawshim-probe
 endif
 	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawsh
-	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawshim-bash
-	install -d $(DESTDIR)$(LIBEXECDIR)/shells
-	for s in $(SHELL_LINKS); do ln -sf $(BINDIR)/clawshim $(DESTDIR)$(LIBEXECDIR)/shells/$$s; done
 	install -m 644 man/clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawshim.1
 	install -m 644 man/clawshim.ini.5 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5
 	install -d $(DESTDIR)$(SYSCONFDIR)/clawshim
 	install -m 644 clawshim.ini.example $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example
+# clawshim under a shell's name is that shell under the policy.
+	install -d $(DESTDIR)$(LIBEXECDIR)/shells
+	for s in $(SHELL_NAMES); do ln -sf $(BINDIR)/clawshim $(DESTDIR)$(LIBEXECDIR)/shells/$$s; done
+	ln -sf clawshim $(DESTDIR)$(BINDIR)/clawshim-bash
+# Each name in BINDIR has its manual page.
+	ln -sf clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawsh.1
+	ln -sf clawshim.1 $(DESTDIR)$(MANDIR)/man1/clawshim-bash.1
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 completions/clawshim.bash $(DESTDIR)$(BASHCOMPDIR)/clawshim
+	install -m 644 completions/_clawshim $(DESTDIR)$(ZSHCOMPDIR)/_clawshim
+	install -m 644 completions/clawshim.fish $(DESTDIR)$(FISHCOMPDIR)/clawshim.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/clawshim $(DESTDIR)$(BINDIR)/clawsh $(DESTDIR)$(BINDIR)/clawshim-bash \
-	      $(SHELL_LINKS:%=$(DESTDIR)$(LIBEXECDIR)/shells/%) \
+	rm -f $(DESTDIR)$(BINDIR)/clawshim $(DESTDIR)$(BINDIR)/clawsh \
 	      $(DESTDIR)$(LIBEXECDIR)/clawshim-probe \
 	      $(DESTDIR)$(MANDIR)/man1/clawshim.1 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5 \
 	      $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example
+	rm -f $(addprefix $(DESTDIR)$(LIBEXECDIR)/shells/,$(SHELL_NAMES)) \
+	      $(DESTDIR)$(BINDIR)/clawshim-bash \
+	      $(DESTDIR)$(MANDIR)/man1/clawsh.1 $(DESTDIR)$(MANDIR)/man1/clawshim-bash.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/clawshim $(DESTDIR)$(ZSHCOMPDIR)/_clawshim \
+	      $(DESTDIR)$(FISHCOMPDIR)/clawshim.fish
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/shells $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 dist:
 	git archive --prefix=clawshim-$(VERSION)/ -o clawshim-$(VERSION).tar.gz HEAD
 
 clean:
-	rm -f clawshim clawsh clawshim-probe *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
+	rm -f clawshim clawsh clawshim-probe clawshim-static *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
 	      tools/genfilters backends/filters.gen.c
-	rm -rf tests/tmp
+	rm -rf tests/tmp $(STATIC_DIR)

@@ -8,7 +8,9 @@
 # BENCH_SCALE_ITER (the same for the scaling tables, default 200),
 # BENCH_WARMUP (default 30), BENCH_CACHE (where the 100k-file workspaces are
 # kept between runs, default /var/tmp/clawshim-bench), BENCH_HYPERFINE=0 to
-# skip hyperfine's cross-check, CLAWSHIM (binary, default ../clawshim).
+# skip hyperfine's cross-check, CLAWSHIM (binary, default ../clawshim),
+# CLAWSHIM_STATIC (the static build, default ../clawshim-static; its row
+# is left out when it is not built).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +38,13 @@ cp "$CS" "$S/bin/clawshim"
 CS_SRC=$CS
 CS=$S/bin/clawshim
 "$CS" --version >/dev/null 2>&1 || { echo "bench: $CS_SRC does not run" >&2; exit 1; }
+# The static build (make static), measured from a copy too.
+CSS_SRC=${CLAWSHIM_STATIC:-$here/../clawshim-static}
+CSS=
+if [ -x "$CSS_SRC" ] && cp "$CSS_SRC" "$S/bin/clawshim-static" &&
+   "$S/bin/clawshim-static" --version >/dev/null 2>&1; then
+    CSS=$S/bin/clawshim-static
+fi
 
 # A clean, fixed environment: the user's files, config and variables must
 # not change what clawshim does (no ~/.config/clawshim, no secret variables).
@@ -79,6 +88,11 @@ add "$main" "clawshim none"              0 "$WS" "$CS" --backend none -- /bin/tr
 add "$main" "clawshim landlock (auto)"   0 "$WS" "$CS" -- /bin/true
 add "$main" "clawshim landlock (named)"  0 "$WS" "$CS" --backend landlock -- /bin/true
 add "$main" "clawshim -c true (shell)"   0 "$WS" "$CS" -c true
+if [ -n "$CSS" ]; then
+    add "$main" "clawshim landlock, static" 0 "$WS" "$CSS" -- /bin/true
+else
+    skip "static build: $CSS_SRC is not built (make static)"
+fi
 
 # The raw engines run exactly the command line clawshim's wrapper backend
 # runs (its --explain), without what only clawshim can hand over: the
@@ -153,6 +167,18 @@ else
 fi
 echo "  shared libraries:"
 ldd "$CS" | sed 's/^[[:space:]]*/    /'
+rss_static=
+if [ -n "$CSS" ]; then
+    rss_static=$(run_env "$SPAWN" -r -C "$WS" -- "$CSS" -- /bin/true)
+    sz=$(stat -c %s "$CSS")
+    if command -v strip >/dev/null 2>&1; then
+        strip -o "$S/clawshim-static.stripped" "$CSS"
+        sz="$sz bytes as built, $(stat -c %s "$S/clawshim-static.stripped") bytes stripped"
+    else
+        sz="$sz bytes as built"
+    fi
+    echo "  static build (make static): $sz; peak RSS $rss_static KiB; no shared libraries"
+fi
 
 # ---------------------------------------------------------------------------
 echo
@@ -240,3 +266,7 @@ printf '  %-44s %-10s target <= 102400 bytes (100 KiB)\n' "stripped binary:" "${
 sh_m=$(median_of "$S/main.tsv" "clawshim -c true (shell)")
 bash_m=$(median_of "$S/main.tsv" "bash -c true")
 printf '  %-44s %-10s (for reference: no target)\n' "shell mode / bash -c true:" "$(ratio "$sh_m" "$bash_m")"
+if [ -n "$CSS" ]; then
+    st_m=$(median_of "$S/main.tsv" "clawshim landlock, static")
+    printf '  %-44s %-10s (for reference: no target)\n' "landlock, static build / the default build:" "$(ratio "$st_m" "$ll_m")"
+fi

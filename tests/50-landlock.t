@@ -15,8 +15,7 @@ PY=/usr/bin/python3
 
 # A directory outside every path the default policy grants (not /tmp,
 # where the test homes live): a realistic home with files to attack.
-OUTSIDE=$(mktemp -d /var/clawshim-t50.XXXXXX)
-chmod 755 "$OUTSIDE"
+outside_dir clawshim-t50
 LISTENERS=""
 trap 'for _p in $LISTENERS; do kill "$_p" 2>/dev/null; done; rm -rf "$SCRATCH" "$OUTSIDE"' EXIT
 

@@ -12,8 +12,7 @@ CS="$CLAWSHIM --backend landlock --read-only $TOP/tests/helpers"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3 2>/dev/null || echo python3-missing)
 
-OUTSIDE=$(mktemp -d /var/clawshim-t51.XXXXXX)
-chmod 755 "$OUTSIDE"
+outside_dir clawshim-t51
 LISTENERS=""
 trap 'for _p in $LISTENERS; do kill "$_p" 2>/dev/null; done; rm -rf "$SCRATCH" "$OUTSIDE"' EXIT
 

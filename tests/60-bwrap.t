@@ -21,8 +21,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3 2>/dev/null || echo python3-missing)
 
 # Outside every path the default policy grants (not /tmp).
-OUTSIDE=$(mktemp -d /var/clawshim-t60.XXXXXX)
-chmod 755 "$OUTSIDE"
+outside_dir clawshim-t60
 LISTENERS=""
 trap 'for _p in $LISTENERS; do kill "$_p" 2>/dev/null; done; rm -rf "$SCRATCH" "$OUTSIDE"' EXIT
 

@@ -13,8 +13,7 @@ if [ -z "$FJ" ]; then
 	done_testing
 fi
 
-OUTSIDE=$(mktemp -d /var/clawshim-t61.XXXXXX)
-chmod 755 "$OUTSIDE"
+outside_dir clawshim-t61
 echo "OUTSIDE-SECRET" >"$OUTSIDE/notes.txt"
 chmod 644 "$OUTSIDE/notes.txt"
 trap 'rm -rf "$SCRATCH" "$OUTSIDE"' EXIT

@@ -9,6 +9,9 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CLAWSHIM=${CLAWSHIM:-$TOP/clawshim}
+# A relative $CLAWSHIM (CLAWSHIM=clawshim-static) names a file of the tree,
+# so it still does when tests/run.sh tests a copy of the tree.
+case $CLAWSHIM in /*) ;; *) CLAWSHIM=$TOP/$CLAWSHIM ;; esac
 TRY=${TRY:-$TOP/tests/helpers/try}
 _n=0
 _failed=0
@@ -56,6 +59,24 @@ done_testing() {
 SCRATCH=$(mktemp -d /tmp/clawshim-test.XXXXXX)
 chmod 755 "$SCRATCH"
 trap 'rm -rf "$SCRATCH"' EXIT
+
+# outside_dir NAME: set OUTSIDE to a new directory (mode 755) outside what
+# the default policy grants (/tmp, /var/tmp, /dev/shm), for a test's
+# "outside" world: under /var when the test user may create one there
+# (root), else under tests/tmp in the tree (make check as a packager's
+# user).  Where neither is outside the grants, the test file skips whole.
+outside_dir() {
+	_o=$(mktemp -d "/var/$1.XXXXXX" 2>/dev/null) ||
+		_o=$(mkdir -p "$TOP/tests/tmp" && mktemp -d "$TOP/tests/tmp/$1.XXXXXX") || _o=
+	case $_o in
+	"" | /tmp/* | /var/tmp/* | /dev/shm/*)
+		[ -z "$_o" ] || rm -rf "$_o"
+		skip "no directory outside /tmp, /var/tmp and /dev/shm to test with (not root, and the tree is under one)"
+		done_testing ;;
+	esac
+	chmod 755 "$_o"
+	OUTSIDE=$_o
+}
 
 # newdir NAME: a fresh directory owned by the current test user.
 newdir() {

@@ -15,4 +15,4 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	trap 'rm -rf "$copy"' EXIT
 	cd "$copy/tree" || exit 1
 fi
-CMOCKA_MESSAGE_OUTPUT=TAP prove ${PROVE_FLAGS:-} -f -e '' "$@"
+CMOCKA_MESSAGE_OUTPUT=TAP prove ${PROVE_FLAGS:-} -f -e 'sh tests/tap.sh' "$@"
