@@ -21,6 +21,7 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 
+UTIL_SRC    = util.c json.c sha256.c
 POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
 OPT      ?= -O2 -g
 
@@ -38,9 +39,9 @@ BACKEND_SRC = backends/backend.c backends/common_posix.c backends/linux_only.c b
               backends/seccomp_json.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
 PROCESS_SRC = process/supervise_posix.c process/guards.c process/limits.c process/env.c \
-              process/mountns_plan.c
+              process/mountns_plan.c process/audit.c process/audit_log.c process/audit_last.c
 SELFTEST_SRC = selftest/none.c
-CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
+CORE_SRC    = $(UTIL_SRC) $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 SHIM_OBJ    = shim.o host_posix.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=.o)
 PROGRAMS    = clawshim
 else
@@ -66,9 +67,10 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
               backends/path.c
 PROCESS_SRC = process/supervise.c process/guards.c process/child.c process/limits.c process/env.c \
               process/cgroup.c process/mountns.c process/mountns_plan.c \
-              process/notify.c process/notify_serve.c process/notify_ops.c
+              process/notify.c process/notify_serve.c process/notify_ops.c \
+              process/audit.c process/audit_log.c process/audit_last.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
-CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
+CORE_SRC    = $(UTIL_SRC) $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
 SHIM_OBJ    = shim.o host_linux.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=.o) \
               $(GEN_OBJ) backends/lazyseccomp.o
@@ -122,7 +124,8 @@ tests/helpers/%: tests/helpers/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
 # The notification supervisor end to end, outside clawshim.
-tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o process/notify_serve.o process/notify_ops.o util.o
+tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o process/notify_serve.o process/notify_ops.o \
+		process/audit_log.o json.o util.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
 
 # check and demo first make sure the build and test dependencies are here

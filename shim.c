@@ -24,6 +24,7 @@
 #include "host.h"
 #include "policy/policy.h"
 #include "process/process.h"
+#include "process/audit.h"
 #include "selftest/selftest.h"
 
 extern char **environ;
@@ -32,6 +33,8 @@ struct options {
 	bool shell_mode;        /* the rest of argv goes to the real shell */
 	bool login;             /* invoked as a login shell (argv[0] "-...") */
 	bool dump, allow_net, explain, doctor, json, selftest;
+	bool last;              /* --last: the latest run's audit events */
+	const char *log;        /* --log FILE */
 	const char *check;      /* --check-policy FILE */
 	const char *backend, *workspace, *timeout;
 	struct strv policies;   /* --policy FILE, in order */
@@ -57,6 +60,8 @@ static void usage(FILE *f)
 	      "  --deny PATH         deny all access to PATH\n"
 	      "  --allow-net         allow all network access\n"
 	      "  --timeout SECONDS   TERM the command after SECONDS, KILL later; exit 124\n"
+	      "  --log FILE          write the audit log (NDJSON) to FILE\n"
+	      "  --last [--json]     print the audit events of the latest run in this workspace\n"
 	      "  --check-policy FILE validate FILE and exit\n"
 	      "  --dump-policy       print the effective policy, each value with its origin\n"
 	      "  --explain [--json]  show each guarantee, how the backend enforces it, and the\n"
@@ -93,7 +98,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
 	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON,
-	       O_SELFTEST };
+	       O_SELFTEST, O_LOG, O_LAST };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, O_POLICY },
 		{ "backend", required_argument, NULL, O_BACKEND },
@@ -109,6 +114,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "doctor", no_argument, NULL, O_DOCTOR },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "selftest", no_argument, NULL, O_SELFTEST },
+		{ "log", required_argument, NULL, O_LOG },
+		{ "last", no_argument, NULL, O_LAST },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -164,6 +171,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_DOCTOR: o->doctor = true; break;
 		case O_JSON: o->json = true; break;
 		case O_SELFTEST: o->selftest = true; break;
+		case O_LOG: o->log = val; break;
+		case O_LAST: o->last = true; break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_VERSION: printf("clawshim %s\n", CLAWSHIM_VERSION); exit(0);
 		default: usage_error("unknown option", a);
@@ -179,10 +188,11 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->shell_mode = true;
 	}
 	/* No arguments at all: a shell reading its input (interactive on a tty). */
-	if (o->nrest == 0 && !o->check && !o->dump && !o->explain && !o->doctor && !o->selftest)
+	if (o->nrest == 0 && !o->check && !o->dump && !o->explain && !o->doctor && !o->selftest &&
+	    !o->last)
 		o->shell_mode = true;
-	if (o->json && !o->explain && !o->doctor && !o->selftest)
-		usage_error("--json goes with --explain, --doctor or --selftest:", "--json");
+	if (o->json && !o->explain && !o->doctor && !o->selftest && !o->last)
+		usage_error("--json goes with --explain, --doctor, --selftest or --last:", "--json");
 }
 
 static __attribute__((noreturn)) void die_policy(const struct policy_error *err)
@@ -248,6 +258,9 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 		die_policy(&err);
 	if (o->allow_net && policy_set(p, "network", "allow", "all", cl, 0, TRUST_FULL, &err))
 		die_policy(&err);
+	if (o->log && (policy_set(p, "log", "file", o->log, cl, 0, TRUST_FULL, &err) ||
+		       policy_set(p, "log", "enabled", "yes", cl, 0, TRUST_FULL, &err)))
+		die_policy(&err);
 	for (size_t i = 0; i < o->paths.n; i++) {
 		char *kv = xstrdup(o->paths.v[i]), *eq = strchr(kv, '=');
 		*eq = '\0';
@@ -263,12 +276,18 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 	if (policy_load_file(p, wsfile, TRUST_TIGHTEN_ONLY, false, &err) < 0)
 		die_policy(&err);
 	free(wsfile);
+	/* The audit log's directory is denied to the command. */
+	if (audit_prepare(p, o->explain || o->dump || o->doctor || o->last, &err) != 0)
+		die_policy(&err);
 	/* Policy files in use are never writable from inside. */
 	for (size_t i = 0, n = p->files.n; i < n; i++)
 		if (policy_set(p, "filesystem", "deny_write", p->files.v[i].path,
 			       "policy files in use", 0, TRUST_FULL, &err))
 			die_policy(&err);
 	if (policy_resolve(p, cwd, &err) != 0)
+		die_policy(&err);
+	/* Nothing runs unlogged when the policy asks for a log. */
+	if (!o->explain && !o->dump && !o->doctor && !o->last && audit_open(p, &err) != 0)
 		die_policy(&err);
 }
 
@@ -489,6 +508,8 @@ int main(int argc, char **argv)
 		policy_dump(&p, stdout);
 		return 0;
 	}
+	if (o.last)
+		return audit_last(&p, o.json);
 
 	/* The real shell is looked up only where it is used: shell mode runs
 	 * it, and sets SHELL to it inside (the password database is slow). */
@@ -533,6 +554,7 @@ int main(int argc, char **argv)
 	if (pl.wrapper.n)
 		use_wrapper(&cs, &pl);
 	cs.pids_cgroup_fd = host_root_process_limit(&p);
+	audit_start_prepare(&p, be, &pl, cmd.argv, cwd);
 	int rc = supervise(&cs);
 	if (rc == SUPERVISE_NO_NAMESPACE) {
 		/* Nothing ran: the same backend, with its protections made
@@ -545,9 +567,10 @@ int main(int argc, char **argv)
 			pl.seccomp |= SC_NESTED;
 		cs.plan = &pl;
 		host_set_filter(&cs, &p, &pl);
+		audit_start_prepare(&p, be, &pl, cmd.argv, cwd);
 		rc = supervise(&cs);
 		if (rc == SUPERVISE_NO_NAMESPACE)
 			die("cannot start the command without a mount namespace");
 	}
-	return rc;
+	return audit_end(rc);
 }

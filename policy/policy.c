@@ -51,7 +51,10 @@ static const char default_ini[] =
 	"[environment]\n"
 	"remove = *_TOKEN, *_TOKEN_*, *_API_KEY, *_APIKEY, *SECRET*, *PASSWORD*, *PASSWD*\n"
 	"remove = *CREDENTIAL*, *_PRIVATE_KEY, AWS_*, AZURE_*, SSH_AUTH_SOCK, GPG_AGENT_INFO\n"
-	"remove = KRB5CCNAME, CLAWSHIM_*\n";
+	"remove = KRB5CCNAME, CLAWSHIM_*\n"
+	"[log]\n"
+	"max_size = 10M\n"
+	"keep = 5\n";
 
 const char *backend_name(enum backend_id id)
 {

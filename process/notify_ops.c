@@ -238,9 +238,11 @@ int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 	}
 	if (fstat(ofd, &st) < 0 || nt_fd_path(ofd, canon, sizeof(canon)) < 0)
 		rc = -EPERM;
-	else if (!notify_may_change_meta(r, canon))
+	else if (!notify_may_change_meta(r, canon)) {
 		rc = -EPERM; /* outside the writable roots, or denied */
-	else
+		audit_deny((const char *[]){ "chmod", "chown", "utimes", "setxattr",
+					     "removexattr" }[m.kind], canon, t->tid);
+	} else
 		rc = meta_perform(&m, ofd, &st, ma.ts_null ? NULL : ma.ts, ma.name, ma.value);
 	close(ofd);
 	nt_creds_leave(&cs);
@@ -301,6 +303,7 @@ static int64_t connect_named(struct target *t, const struct notify_rules *r,
 	if (fstat(ofd, &st) < 0 || nt_fd_path(ofd, canon, sizeof(canon)) < 0 ||
 	    !notify_may_connect(r, canon)) {
 		rc = -EACCES; /* not one of [network] unix */
+		audit_deny("unix-connect", canon, t->tid);
 	} else if (!S_ISSOCK(st.st_mode)) {
 		rc = -ECONNREFUSED;
 	} else {
@@ -333,8 +336,10 @@ static int64_t handle_connect(struct target *t, const struct seccomp_notif *n,
 	const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
 	if (un->sun_family == AF_UNIX && (size_t)len > off) {
-		if (un->sun_path[0] == '\0')
+		if (un->sun_path[0] == '\0') {
+			audit_deny("unix-connect", "(abstract)", t->tid);
 			return -EACCES; /* abstract: see the top of this file */
+		}
 		if ((size_t)len > sizeof(struct sockaddr_un))
 			return -EINVAL;
 		char path[sizeof(un->sun_path) + 1];

@@ -36,6 +36,7 @@
 
 #include "notify.h"
 #include "mountns.h"
+#include "audit.h"
 #include <sys/stat.h>
 #include "../backends/seccomp.h"
 
@@ -550,6 +551,7 @@ int supervise(struct child_spec *cs)
 		}
 		reap_all(cmd, &status, &done);
 	}
+	audit_exit(status, timed_out, have_children());
 	kill_leftovers(cmd, cmd, &status, &done);
 	kill(watcher, SIGKILL);
 	if (guards_check(false))
