@@ -89,7 +89,7 @@ HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 HELPERS     = tests/helpers/try tests/helpers/notify_probe
 
-.PHONY: all check check-run install uninstall clean dist demo bench
+.PHONY: all check check-run install uninstall clean dist demo bench fuzz-json
 all: $(PROGRAMS)
 
 clawshim: $(SHIM_OBJ)
@@ -151,6 +151,16 @@ demo:
 bench: clawshim
 	@$(MAKE) -C bench run
 
+# The JSON escaper under libFuzzer and the sanitizers (clang).  A short
+# run: make fuzz-json FUZZ_TIME=600 for a longer one.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 30
+tests/fuzz/fuzz_json: tests/fuzz/fuzz_json.c json.c util.c
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o $@ tests/fuzz/fuzz_json.c json.c util.c
+fuzz-json: tests/fuzz/fuzz_json
+	tests/fuzz/fuzz_json -max_total_time=$(FUZZ_TIME) -max_len=4096
+
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 clawshim $(DESTDIR)$(BINDIR)/clawshim
@@ -175,5 +185,5 @@ dist:
 
 clean:
 	rm -f clawshim clawsh clawshim-probe *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
-	      tools/genfilters backends/filters.gen.c
+	      tools/genfilters backends/filters.gen.c tests/fuzz/fuzz_json
 	rm -rf tests/tmp
