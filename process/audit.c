@@ -148,7 +148,7 @@ int audit_open(const struct policy *p, struct policy_error *err)
 	if (rc != 0)
 		return at_err(err, &log_from,
 			      "the log must be a regular file of yours, not a symlink, mode 0600",
-			      "audit log %s: refusing to log there", why);
+			      "cannot log to %s", why);
 	free(log_path);
 	log_path = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", base);
 	unsigned char r[8] = { 0 };
