@@ -180,6 +180,7 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err);
  * file is named.  *path: where (~ and $VAR expanded, absolute; the
  * default $XDG_STATE_HOME/clawshim/audit.log), *from: the line that
  * decided.  0 (path NULL when off), or -1 and err. */
+bool policy_log_on(const struct policy *p);
 int policy_log_path(const struct policy *p, char **path, struct origin *from,
 		    struct policy_error *err);
 

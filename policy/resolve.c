@@ -365,12 +365,16 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err)
 	return 0;
 }
 
+bool policy_log_on(const struct policy *p)
+{
+	return p->log_enabled.from.layer ? p->log_enabled.val : p->log_file.val != NULL;
+}
+
 int policy_log_path(const struct policy *p, char **path, struct origin *from,
 		    struct policy_error *err)
 {
 	*path = NULL;
-	bool on = p->log_enabled.from.layer ? p->log_enabled.val : p->log_file.val != NULL;
-	if (!on)
+	if (!policy_log_on(p))
 		return 0;
 	const struct pol_str *f = &p->log_file;
 	if (!f->val) {

@@ -204,6 +204,9 @@ void audit_start_prepare(const struct policy *p, const struct backend *be,
 	start_buf = NULL;
 	if (!auditlog_on())
 		return;
+	/* Nothing keeps the command from the log there: said on every run. */
+	if (be->id == BACKEND_NONE || be->id == BACKEND_PATH)
+		warn("audit log %s: backend %s does not protect it from the command", log_path, be->name);
 	char t[40], proc[64], pexe[PATH_MAX];
 	audit_time(t);
 	pid_t ppid = getppid();
