@@ -35,16 +35,21 @@ void jb_lit(struct jbuf *b, const char *s)
 
 void jb_printf(struct jbuf *b, const char *fmt, ...)
 {
+	reserve(b, 128); /* most calls fit: one vsnprintf */
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		b->s[b->n] = '\0';
 		return;
-	reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= b->cap - b->n) {
+		reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->n += (size_t)n;
 }
 
@@ -102,9 +107,18 @@ void jb_strn(struct jbuf *b, const char *str, size_t len)
 	*o++ = '"';
 	for (size_t i = 0; i < len;) {
 		unsigned c = s[i], cp;
-		if (c >= 0x20 && c < 0x7F) {
-			if (c == '"' || c == '\\')
-				*o++ = '\\';
+		if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+			/* A run of plain ASCII, copied at once. */
+			size_t j = i + 1;
+			while (j < len && s[j] >= 0x20 && s[j] < 0x7F && s[j] != '"' && s[j] != '\\')
+				j++;
+			memcpy(o, s + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			*o++ = '\\';
 			*o++ = (char)c;
 			i++;
 			continue;

@@ -87,7 +87,8 @@ int audit_prepare(struct policy *p, bool dry, struct policy_error *err)
 	*strrchr(dir, '/') = '\0';
 	if (!*dir)
 		strcpy(dir, "/");
-	if (!dry && mkdirs(dir) != 0) {
+	struct stat st;
+	if (!dry && stat(dir, &st) != 0 && mkdirs(dir) != 0) {
 		at_err(err, &log_from, NULL, "audit log %s: cannot create %s: %s", log_path, dir,
 		       strerror(errno));
 		free(dir);
@@ -187,8 +188,8 @@ static void guarantees(struct jbuf *b, const struct plan *pl, bool first)
 		const struct guarantee *g = &pl->g[i];
 		jb_lit(b, first && i == 0 ? "{\"what\":" : ",{\"what\":");
 		jb_str(b, g->what);
-		jb_printf(b, ",\"enforced\":%s,\"required\":%s,\"how\":", g->how ? "true" : "false",
-			  g->required ? "true" : "false");
+		jb_lit(b, g->how ? ",\"enforced\":true" : ",\"enforced\":false");
+		jb_lit(b, g->required ? ",\"required\":true,\"how\":" : ",\"required\":false,\"how\":");
 		jb_str(b, g->how);
 		jb_key(b, "why_not", false);
 		jb_str(b, g->why_not);
