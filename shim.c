@@ -258,9 +258,12 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 		die_policy(&err);
 	if (o->allow_net && policy_set(p, "network", "allow", "all", cl, 0, TRUST_FULL, &err))
 		die_policy(&err);
-	if (o->log && (policy_set(p, "log", "file", o->log, cl, 0, TRUST_FULL, &err) ||
+	/* --log FILE: relative to the current directory, as a shell's would be. */
+	char *log = o->log && o->log[0] != '/' ? xasprintf("%s/%s", cwd, o->log) : NULL;
+	if (o->log && (policy_set(p, "log", "file", log ? log : o->log, cl, 0, TRUST_FULL, &err) ||
 		       policy_set(p, "log", "enabled", "yes", cl, 0, TRUST_FULL, &err)))
 		die_policy(&err);
+	free(log);
 	for (size_t i = 0; i < o->paths.n; i++) {
 		char *kv = xstrdup(o->paths.v[i]), *eq = strchr(kv, '=');
 		*eq = '\0';

@@ -194,6 +194,15 @@ protect() {
 	log=$d/out/logs/audit.log
 	run_in "$d/ws" "$CLAWSHIM" --log "$log" -- true
 	attack "$log" "$d/ws" "custom" --log "$log"
+	# The wrapper backends hide it as they hide a deny path.
+	for b in bwrap firejail; do
+		run_in "$d/ws" "$CLAWSHIM" --backend "$b" -- true
+		if [ "$RC" = 0 ]; then
+			attack "$log" "$d/ws" "custom, $b" --backend "$b" --log "$log"
+		else
+			skip "backend $b cannot run here as $WHO"
+		fi
+	done
 	# Inside the workspace: denied like a deny path inside a grant.
 	log=$d/ws/.audit/audit.log
 	run_in "$d/ws" "$CLAWSHIM" --log "$log" -- true
