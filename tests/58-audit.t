@@ -181,8 +181,9 @@ attack() {
 		ls "$(dirname "$1")" >/dev/null 2>&1 && echo listed
 		(: >"$1.lock") 2>/dev/null && echo lock
 		ln "$1" "$1.hard" 2>/dev/null && echo linked
+		for f in /proc/$$/fd/*; do case $(readlink "$f") in *audit*) echo "fd $f";; esac; done
 		echo inside' sh "$_log"
-	is inside "$OUT" "protect $_how as $WHO: no read, append, truncate, rename or delete"
+	is inside "$OUT" "protect $_how as $WHO: no read, append, truncate, rename, delete, link or inherited fd"
 	_after=$(wc -l <"$_log")
 	is $((_before + 2)) "$_after" "protect $_how as $WHO: the log grew by exactly its two events"
 	is "$_sum" "$(head -n "$_before" "$_log" | sha256sum)" "protect $_how as $WHO: earlier lines intact"
