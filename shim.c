@@ -557,7 +557,7 @@ int main(int argc, char **argv)
 	if (pl.wrapper.n)
 		use_wrapper(&cs, &pl);
 	cs.pids_cgroup_fd = host_root_process_limit(&p);
-	audit_start_prepare(&p, be, &pl, cmd.argv, cwd);
+	audit_start_prepare(&p, be, &pl, cmd.argv, argv + 1, (int)(o.rest - argv) - 1, cwd);
 	int rc = supervise(&cs);
 	if (rc == SUPERVISE_NO_NAMESPACE) {
 		/* Nothing ran: the same backend, with its protections made
@@ -570,7 +570,7 @@ int main(int argc, char **argv)
 			pl.seccomp |= SC_NESTED;
 		cs.plan = &pl;
 		host_set_filter(&cs, &p, &pl);
-		audit_start_prepare(&p, be, &pl, cmd.argv, cwd);
+		audit_start_prepare(&p, be, &pl, cmd.argv, argv + 1, (int)(o.rest - argv) - 1, cwd);
 		rc = supervise(&cs);
 		if (rc == SUPERVISE_NO_NAMESPACE)
 			die("cannot start the command without a mount namespace");

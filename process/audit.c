@@ -198,8 +198,33 @@ static void guarantees(struct jbuf *b, const struct plan *pl, bool first)
 	}
 }
 
+/* A JSON array of `n` strings (all when n < 0), each cut at `cap` bytes
+ * and `budget` in all; *cut set when anything was left out. */
+static void str_array(struct jbuf *b, char *const *v, int n, size_t cap, size_t budget, bool *cut)
+{
+	size_t total = 0;
+	jb_lit(b, "[");
+	for (int i = 0; v[i] && (n < 0 || i < n); i++) {
+		size_t len = strlen(v[i]);
+		if (total >= budget) {
+			*cut = true;
+			break;
+		}
+		if (len > cap) {
+			len = cap;
+			*cut = true;
+		}
+		if (i)
+			jb_lit(b, ",");
+		jb_strn(b, v[i], len);
+		total += len;
+	}
+	jb_lit(b, "]");
+}
+
 void audit_start_prepare(const struct policy *p, const struct backend *be,
-			 const struct plan *pl, char *const *argv, const char *cwd)
+			 const struct plan *pl, char *const *argv, char *const *opts,
+			 int nopts, const char *cwd)
 {
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	free(start_buf);
@@ -234,25 +259,12 @@ void audit_start_prepare(const struct policy *p, const struct backend *be,
 	jb_str(&b, cwd);
 	/* argv, capped: a command line can be megabytes.  Never the
 	 * environment: that is where secrets are. */
-	jb_lit(&b, ",\"argv\":[");
-	size_t total = 0;
 	bool cut = false;
-	for (size_t i = 0; argv[i]; i++) {
-		size_t len = strlen(argv[i]);
-		if (total >= ARGV_MAX_LOGGED) {
-			cut = true;
-			break;
-		}
-		if (len > ARG_MAX_LOGGED) {
-			len = ARG_MAX_LOGGED;
-			cut = true;
-		}
-		if (i)
-			jb_lit(&b, ",");
-		jb_strn(&b, argv[i], len);
-		total += len;
-	}
-	jb_printf(&b, "],\"argv_truncated\":%s,\"layers\":[{\"path\":\"built-in\",\"sha256\":null}",
+	jb_lit(&b, ",\"argv\":");
+	str_array(&b, argv, -1, ARG_MAX_LOGGED, ARGV_MAX_LOGGED, &cut);
+	jb_lit(&b, ",\"options\":");
+	str_array(&b, opts, nopts, ARG_MAX_LOGGED, ARGV_MAX_LOGGED, &cut);
+	jb_printf(&b, ",\"argv_truncated\":%s,\"layers\":[{\"path\":\"built-in\",\"sha256\":null}",
 		  cut ? "true" : "false");
 	for (size_t i = 0; i < p->files.n; i++) {
 		char h[65];

@@ -63,9 +63,12 @@ int audit_prepare(struct policy *p, bool dry, struct policy_error *err);
 int audit_open(const struct policy *p, struct policy_error *err);
 /* The log's path when one is configured (after audit_prepare), or NULL. */
 const char *audit_path(void);
-/* Compose the start event (all but the command's pid). */
+/* Compose the start event (all but the command's pid): `argv` is the
+ * command's, `opts[0..nopts)` clawshim's own options (the command-line
+ * layer of the policy). */
 void audit_start_prepare(const struct policy *p, const struct backend *be,
-			 const struct plan *pl, char *const *argv, const char *cwd);
+			 const struct plan *pl, char *const *argv, char *const *opts,
+			 int nopts, const char *cwd);
 /* In the child, before any confinement: write the start event with the
  * command's pid.  0, or -1 with errno (the command must not run). */
 int audit_child_start(pid_t pid);

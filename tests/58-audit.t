@@ -25,7 +25,7 @@ def need(e, keys):
     if miss:
         sys.exit("%s event lacks %s" % (e.get("event"), miss))
 START = ["run", "workspace", "time", "version", "backend", "uid", "gid", "clawshim_pid",
-         "ppid", "parent_exe", "cwd", "argv", "argv_truncated", "layers", "guarantees", "pid"]
+         "ppid", "parent_exe", "cwd", "argv", "options", "argv_truncated", "layers", "guarantees", "pid"]
 END = ["run", "time", "status", "exit", "signal", "timed_out", "leftovers_killed", "duration_ms"]
 DENY = ["run", "time", "kind", "object", "pid", "exe"]
 runs = {}
@@ -37,6 +37,7 @@ if mode == "start":            # start ARGV-JSON POLICYFILE UID
     s = last[0]
     assert s["event"] == "start", s
     assert s["argv"] == json.loads(args[0]), s["argv"]
+    assert s["options"] == ["--policy", args[1], "--"], s["options"]
     assert s["uid"] == int(args[2]) and isinstance(s["pid"], int) and s["pid"] > 1
     assert s["version"] and s["backend"] and s["time"].endswith("Z")
     assert "ENV_SECRET_VALUE" not in open(log).read()
@@ -57,6 +58,9 @@ elif mode == "deny":           # deny KIND OBJECT...: these refusals, in order
     want = [(args[i], args[i + 1]) for i in range(0, len(args), 2)]
     assert d == want, (d, want)
     assert all(x["pid"] > 0 and x["exe"] for x in last if x["event"] == "deny" and x["kind"] != "protected-path")
+elif mode == "trunc":          # trunc: the long argument was cut, and said so
+    s = last[0]
+    assert s["argv_truncated"] is True and len(s["argv"][-1]) == 4096, (s["argv_truncated"], len(s["argv"][-1]))
 elif mode == "count":          # count RUNS: every run has one start and one end
     bad = [r for r, es in runs.items() if [x["event"] for x in es] != ["start", "end"]]
     assert not bad and len(runs) == int(args[0]), (len(runs), bad[:3])
@@ -100,6 +104,8 @@ b" "$(printf 'tab\tesc\033\001')" "$(printf 'bad\377')"
 	py "events as $WHO: start event fields, argv escaped, layer hash, no environment" \
 		"$log" start '["sh","-c","exit 3","a\nb","tab\tesc\u001b\u0001","bad\ufffd"]' "$pol" "$($AS id -u)"
 
+	run_in "$d/ws" "$CLAWSHIM" --policy "$pol" -- true "$(head -c 10000 /dev/zero | tr '\0' a)"
+	py "events as $WHO: a 10000-byte argument is cut at 4096, argv_truncated" "$log" trunc
 	run_in "$d/ws" "$CLAWSHIM" --policy "$pol" --timeout 1 -- sleep 30
 	is 124 "$RC" "events as $WHO: timeout"
 	py "events as $WHO: end event of a timeout" "$log" end 124 - 15 1 0
