@@ -139,6 +139,14 @@ int audit_open(const struct policy *p, struct policy_error *err)
 		return at_err(err, &log_from, "give the log a directory of its own, outside every grant",
 			      "audit log %s: its directory %s holds %s, which the command may use",
 			      log_path, dir, clash);
+	/* Whoever can write the directory can rename, delete or replace the
+	 * log (rotation renames there too): only its owner, or root. */
+	struct stat st;
+	if (stat(dir, &st) != 0 || (st.st_uid != geteuid() && st.st_uid != 0) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return at_err(err, &log_from, "chmod go-w the directory, or choose one of your own",
+			      "cannot log to %s: its directory %s is writable by others or not yours",
+			      log_path, dir);
 	if (p->log_keep.set && (p->log_keep.val == LIMIT_UNLIMITED || p->log_keep.val > KEEP_MAX))
 		return at_err(err, &p->log_keep.from, NULL, "[log] keep: at most %d files", KEEP_MAX);
 	const char *base = strrchr(log_path, '/') + 1;

@@ -260,6 +260,13 @@ EOF
 	has_line "$ERR" "clawshim: $pol:4: cannot log to $d/out/logs/audit.log: writable by group or others" \
 		"refuse as $WHO: group-writable, file:line"
 	[ ! -e "$d/ws/ran" ]; ok $? "refuse as $WHO: nothing ran"
+	rm "$d/out/logs/audit.log"
+	chmod 770 "$d/out/logs"
+	run_in "$d/ws" "$CLAWSHIM" --policy "$pol" -- touch "$d/ws/ran"
+	is 125 "$RC" "refuse as $WHO: a group-writable directory"
+	like "$ERR" "clawshim: $pol:4: cannot log to $d/out/logs/audit.log: its directory $d/out/logs is writable by others or not yours*" \
+		"refuse as $WHO: group-writable directory, file:line"
+	[ ! -e "$d/ws/ran" ]; ok $? "refuse as $WHO: nothing ran"
 }
 for_each_user refuse
 
