@@ -16,6 +16,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "../common.h"
 #include "../json.h"
@@ -57,6 +60,28 @@ static int at_err(struct policy_error *err, const struct origin *o, const char *
 	return -1;
 }
 
+/* Under another clawshim (its variable set, and a seccomp filter on us),
+ * whose policy denies the log's directory to everything it runs. */
+static bool nested(void)
+{
+#ifdef __linux__
+	return getenv("CLAWSHIM_BACKEND") && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2;
+#else
+	return false;
+#endif
+}
+
+/* The log is out of reach under an outer clawshim: that one logs the
+ * command that started us; this run goes unlogged, and says so. */
+static int nested_off(void)
+{
+	warn("audit log %s: out of reach under an outer clawshim; this run is not logged "
+	     "(the outer one logged the command that started it)", log_path);
+	free(log_path);
+	log_path = NULL;
+	return 0;
+}
+
 /* mkdir -p, new directories 0700 (the log's, and its parents). */
 static int mkdirs(const char *dir)
 {
@@ -90,6 +115,10 @@ int audit_prepare(struct policy *p, bool dry, struct policy_error *err)
 		strcpy(dir, "/");
 	struct stat st;
 	if (!dry && stat(dir, &st) != 0 && mkdirs(dir) != 0) {
+		if (nested()) {
+			free(dir);
+			return nested_off();
+		}
 		at_err(err, &log_from, NULL, "audit log %s: cannot create %s: %s", log_path, dir,
 		       strerror(errno));
 		free(dir);
@@ -155,6 +184,8 @@ int audit_open(const struct policy *p, struct policy_error *err)
 	int rc = auditlog_open(canon, p->log_max_size.set ? p->log_max_size.val : 10 << 20,
 			       p->log_keep.set ? (int)p->log_keep.val : 5, why, sizeof(why));
 	free(canon);
+	if (rc != 0 && nested())
+		return nested_off();
 	if (rc != 0)
 		return at_err(err, &log_from,
 			      "the log must be a regular file of yours, not a symlink, mode 0600",

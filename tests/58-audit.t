@@ -295,6 +295,22 @@ EOF
 }
 for_each_user concurrent
 
+# Under another clawshim the log is out of reach: the inner one runs
+# unlogged and says so; without the outer's variable it refuses.
+nested() {
+	d=$(newws nested)
+	log=$d/out/logs/audit.log
+	run_in "$d/ws" "$CLAWSHIM" --read-only "$TOP" --log "$log" -- "$CLAWSHIM" --log "$log" -- sh -c 'echo inner ran'
+	is "inner ran" "$OUT" "nested as $WHO: the inner command runs"
+	has_line "$ERR" "clawshim: audit log $log: out of reach under an outer clawshim; this run is not logged (the outer one logged the command that started it)" \
+		"nested as $WHO: ... and says it is not logged"
+	run_in "$d/ws" "$CLAWSHIM" --read-only "$TOP" --log "$log" -- env -u CLAWSHIM_BACKEND "$CLAWSHIM" --log "$log" -- sh -c 'echo inner ran'
+	is 125 "$RC" "nested as $WHO: without CLAWSHIM_BACKEND the inner one refuses"
+	like "$ERR" "*clawshim: command line: cannot log to $log: Permission denied*" "nested as $WHO: ... because the log is out of reach"
+	is 4 "$(wc -l <"$log")" "nested as $WHO: the outer runs are logged"
+}
+for_each_user nested
+
 # A full disk: a 64k tmpfs in a private mount namespace.
 full() {
 	d=$(newws full)
