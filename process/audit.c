@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -192,14 +191,14 @@ int audit_open(const struct policy *p, struct policy_error *err)
 			      "cannot log to %s", why);
 	free(log_path);
 	log_path = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", base);
-	unsigned char r[8] = { 0 };
-	if (getentropy(r, sizeof(r)) != 0) {
-		long v = (long)getpid() ^ (long)time(NULL);
-		memcpy(r, &v, sizeof(v) < sizeof(r) ? sizeof(v) : sizeof(r));
-	}
-	char run[17];
-	for (int i = 0; i < 8; i++)
-		snprintf(run + 2 * i, 3, "%02x", r[i]);
+	/* Unique, not secret: our pid and the time, to the nanosecond (two
+	 * runs share an id only with the same pid at the same nanosecond
+	 * modulo 18 minutes). */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	unsigned long long ns = (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+	char run[24];
+	snprintf(run, sizeof(run), "%06x%010llx", (unsigned)getpid() & 0xffffffu, ns & 0xffffffffffULL);
 	auditlog_set_run(run);
 	return 0;
 }
