@@ -25,6 +25,7 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 
+UTIL_SRC    = util.c json.c sha256.c
 POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
 OPT      ?= -O2 -g
 
@@ -43,9 +44,9 @@ BACKEND_SRC = backends/backend.c backends/common_posix.c backends/linux_only.c b
               backends/seccomp_json.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
 PROCESS_SRC = process/supervise_posix.c process/guards.c process/limits.c process/env.c \
-              process/mountns_plan.c
+              process/mountns_plan.c process/audit.c process/audit_log.c process/audit_last.c
 SELFTEST_SRC = selftest/none.c
-CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
+CORE_SRC    = $(UTIL_SRC) $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 SHIM_OBJ    = shim.o host_posix.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=.o)
 PROGRAMS    = clawshim
 else
@@ -73,9 +74,9 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
 PROCESS_SRC = process/supervise.c process/guards.c process/child.c process/limits.c process/env.c \
               process/cgroup.c process/mountns.c process/mountns_plan.c \
               process/notify.c process/notify_serve.c process/notify_ops.c \
-              process/notify_net.c
+              process/notify_net.c process/audit.c process/audit_log.c process/audit_last.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
-CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
+CORE_SRC    = $(UTIL_SRC) $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
 SHIM_OBJ    = shim.o host_linux.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=.o) \
               $(GEN_OBJ) backends/lazyseccomp.o
@@ -102,7 +103,7 @@ HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 HELPERS     = tests/helpers/try tests/helpers/notify_probe tests/helpers/race
 
-.PHONY: all check check-run check-unit install uninstall clean dist demo bench static
+.PHONY: all check check-run check-unit install uninstall clean dist demo bench static fuzz-json
 all: $(PROGRAMS)
 
 clawshim: $(SHIM_OBJ)
@@ -162,7 +163,7 @@ tests/helpers/race: tests/helpers/race.c
 
 # The notification supervisor end to end, outside clawshim.
 tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o process/notify_serve.o process/notify_ops.o \
-		process/notify_net.o util.o
+		process/notify_net.o process/audit_log.o json.o util.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
 
 # check and demo first make sure the build and test dependencies are here
@@ -203,6 +204,16 @@ bench: clawshim
 	@$(MAKE) --no-print-directory clawshim-static || \
 	    echo "bench: no static build: its row is left out" >&2
 	@$(MAKE) -C bench run
+
+# The JSON escaper under libFuzzer and the sanitizers (clang).  A short
+# run: make fuzz-json FUZZ_TIME=600 for a longer one.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 30
+tests/fuzz/fuzz_json: tests/fuzz/fuzz_json.c json.c util.c
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o $@ tests/fuzz/fuzz_json.c json.c util.c
+fuzz-json: tests/fuzz/fuzz_json
+	tests/fuzz/fuzz_json -max_total_time=$(FUZZ_TIME) -max_len=4096
 
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -245,5 +256,5 @@ dist:
 
 clean:
 	rm -f clawshim clawsh clawshim-probe clawshim-static *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
-	      tools/genfilters backends/filters.gen.c
+	      tools/genfilters backends/filters.gen.c tests/fuzz/fuzz_json
 	rm -rf tests/tmp $(STATIC_DIR)

@@ -54,7 +54,10 @@ static const char default_ini[] =
 	"remove = KRB5CCNAME, CLAWSHIM_*\n"
 	/* Also values: a URL with user:password@ anywhere (process/env.c). */
 	"remove = *_KEY, *_PAT, *_PWD, *_PASS, *PASSPHRASE*, *_AUTH, *_AUTHTOKEN\n"
-	"remove = *_AUTH_CONFIG, *WEBHOOK*, *_DSN, *_JWT, *_COOKIE, OP_SESSION_*, BW_SESSION\n";
+	"remove = *_AUTH_CONFIG, *WEBHOOK*, *_DSN, *_JWT, *_COOKIE, OP_SESSION_*, BW_SESSION\n"
+	"[log]\n"
+	"max_size = 10M\n"
+	"keep = 5\n";
 
 const char *backend_name(enum backend_id id)
 {

@@ -371,3 +371,43 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err)
 	p->resolved = true;
 	return 0;
 }
+
+bool policy_log_on(const struct policy *p)
+{
+	return p->log_enabled.from.layer ? p->log_enabled.val : p->log_file.val != NULL;
+}
+
+int policy_log_path(const struct policy *p, char **path, struct origin *from,
+		    struct policy_error *err)
+{
+	*path = NULL;
+	if (!policy_log_on(p))
+		return 0;
+	const struct pol_str *f = &p->log_file;
+	if (!f->val) {
+		/* The XDG base directory specification's place for state. */
+		const char *st = getenv("XDG_STATE_HOME"), *home = home_dir();
+		*from = p->log_enabled.from;
+		if (st && st[0] == '/')
+			*path = xasprintf("%s/clawshim/audit.log", st);
+		else if (home && home[0] == '/')
+			*path = xasprintf("%s/.local/state/clawshim/audit.log", home);
+		else
+			return oerr(err, from, "set file = PATH in [log]",
+				    "enabled = yes: no home directory for the audit log");
+		return 0;
+	}
+	*from = f->from;
+	bool unset;
+	char *x = expand(f->val, &f->from, &unset, err);
+	if (!x)
+		return -1;
+	size_t n = strlen(x);
+	if (x[0] != '/' || n < 2 || x[n - 1] == '/') {
+		oerr(err, &f->from, NULL, "[log] file must be an absolute path to a file, not '%s'", x);
+		free(x);
+		return -1;
+	}
+	*path = x;
+	return 0;
+}

@@ -29,6 +29,7 @@
 
 #include "../backends/seccomp.h"
 #include "mountns.h"
+#include "audit.h"
 
 
 static int cap_from_name(const char *name)
@@ -137,6 +138,10 @@ int child_main(void *arg)
 	 * gives the command its own table without them. */
 	if (write(cs->watch_fd, &self, sizeof(self)) != (ssize_t)sizeof(self))
 		die_errno("cannot reach the watcher");
+	/* The start event, with the command's pid, before anything confines
+	 * us (the log's directory is denied from here on): no log, no run. */
+	if (audit_child_start(self) != 0)
+		die_errno("audit log %s: cannot write the start event", audit_path());
 	if (cs->pids_cgroup_fd >= 0 && write(cs->pids_cgroup_fd, "0\n", 2) != 2)
 		die_errno("cannot join the process-limit cgroup");
 	close_fds();

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mountns.h"
+#include "audit.h"
 #include "../common.h"
 
 /* Protected paths that did not exist when the command started, and where
@@ -55,6 +56,8 @@ int guards_check(bool quiet)
 			continue;
 		if (rename(guard_from[i], guard_to[i]) == 0) {
 			moved++;
+			if (!quiet)
+				audit_deny("protected-path", guard_from[i], 0);
 			if (!quiet)
 				warn("the command created %s, which the policy protects; moved it to %s",
 				     guard_from[i], guard_to[i]);

@@ -369,9 +369,12 @@ static int check_named(struct target *t, const struct notify_rules *r,
 		j->ofd = -1;
 		return rc;
 	}
-	if (fstat(j->ofd, &st) < 0 || nt_fd_path(j->ofd, canon, sizeof(canon)) < 0 ||
-	    !notify_may_connect(r, canon))
+	if (fstat(j->ofd, &st) < 0 || nt_fd_path(j->ofd, canon, sizeof(canon)) < 0)
+		return -EACCES;
+	if (!notify_may_connect(r, canon)) {
+		audit_deny("unix-connect", canon, t->tid);
 		return -EACCES; /* not one of [network] unix */
+	}
 	if (!S_ISSOCK(st.st_mode))
 		return -ECONNREFUSED;
 	return 0;
@@ -390,8 +393,10 @@ static int connect_decide(struct target *t, const struct notify_rules *r,
 		return 0; /* AF_UNSPEC (a disconnect) or malformed: nothing is looked up */
 	/* Abstract: our connect would escape Landlock's abstract-socket
 	 * scope, which binds only the sandbox. */
-	if (un->sun_path[0] == '\0')
+	if (un->sun_path[0] == '\0') {
+		audit_deny("unix-connect", "(abstract)", t->tid);
 		return -EACCES;
+	}
 	if (j->addrlen > sizeof(struct sockaddr_un))
 		return -EINVAL; /* what the kernel says */
 	char path[sizeof(un->sun_path) + 1];

@@ -36,6 +36,7 @@
 
 #include "notify.h"
 #include "mountns.h"
+#include "audit.h"
 #include <sys/stat.h>
 #include "../backends/seccomp.h"
 
@@ -325,9 +326,11 @@ static void reap_all(pid_t cmd, int *status, bool *cmd_done)
 }
 
 /* Kill everything the command left behind: its session, and any other
- * descendant the subreaper collected. Bounded; warns, never dies. */
-static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
+ * descendant the subreaper collected. Bounded; warns, never dies.
+ * True when something was left to kill. */
+static bool kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 {
+	bool killed = false;
 	/* A child exiting anyway (bwrap's init, a moment after bwrap) needs
 	 * no scan of /proc: a few milliseconds for those first. */
 	sigset_t chld;
@@ -337,6 +340,7 @@ static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 	for (int i = 0; i < 4 && have_children() && sigtimedwait(&chld, NULL, &grace) == SIGCHLD; i++)
 		reap_all(cmd, status, cmd_done);
 	for (int round = 0; have_children() && round < 2000; round++) {
+		killed = true;
 		kill_session(sid, SIGKILL, false);
 		char path[64], buf[4096];
 		snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
@@ -361,6 +365,7 @@ static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 	}
 	if (have_children())
 		warn("processes left by the command could not all be killed");
+	return killed;
 }
 
 /* Run the plan's cleanup command (docker rm -f NAME) and wait for it,
@@ -550,7 +555,8 @@ int supervise(struct child_spec *cs)
 		}
 		reap_all(cmd, &status, &done);
 	}
-	kill_leftovers(cmd, cmd, &status, &done);
+	bool killed = kill_leftovers(cmd, cmd, &status, &done);
+	audit_exit(status, timed_out, killed);
 	kill(watcher, SIGKILL);
 	if (guards_check(false))
 		hint("a command that plants persistence (hooks, git redirections) is hostile; "
