@@ -270,6 +270,7 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 			die_policy(&err);
 	if (policy_resolve(p, cwd, &err) != 0)
 		die_policy(&err);
+	policy_git(p);
 }
 
 /* The backend named by the policy, or for auto the first that can enforce

@@ -114,6 +114,9 @@ struct policy {
 
 	/* The policy files in use, canonical paths (deny_write inside). */
 	struct pol_list files;
+	/* The workspace's git directories in writable trees (policy_git()):
+	 * path, or absent for a .git that may appear. */
+	struct pol_list git_dirs;
 	/* Layer names, owned here; origins point into them. */
 	char **layers;
 	size_t nlayers;
@@ -174,5 +177,13 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err);
 void policy_dump(const struct policy *p, FILE *out);
 
 void policy_free(struct policy *p);
+
+/* After policy_resolve(): the workspace's git metadata that configures
+ * git or runs code becomes deny_write where it exists, and its git
+ * directories are noted in git_dirs for the end-of-run check (git.c). */
+void policy_git(struct policy *p);
+/* The names protected in each git directory ("info/attributes" too). */
+extern const char *const git_protected_names[];
+extern const size_t git_nprotected;
 
 #endif
