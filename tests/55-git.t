@@ -56,6 +56,7 @@ t_modules() {
 	sb sh -c "sha=\$(git rev-parse HEAD) && mkdir -p x .git/modules/x &&
 		git --git-dir=.git/modules/x init -q &&
 		printf 'gitdir: ../.git/modules/x\n' >x/.git &&
+		git --git-dir=.git/modules/x config core.bare false &&
 		git --git-dir=.git/modules/x config core.worktree ../../../x &&
 		git --git-dir=.git/modules/x config core.fsmonitor 'touch $M; false' &&
 		git update-index --add --cacheinfo 160000,\$sha,x && echo planted"
