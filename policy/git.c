@@ -167,6 +167,10 @@ void policy_git(struct policy *p)
 		 * directory; rewritten, it would point git at a planted one. */
 		if (S_ISREG(st.st_mode) && writable(p, dot))
 			push(p, &p->deny_write, dot, NULL);
+		/* A .git symlink cannot be made read-only (a bind follows
+		 * it): the end-of-run check moves one that was replaced. */
+		if (S_ISLNK(st.st_mode) && writable(p, dot))
+			push(p, &p->git_dirs, dot, NULL);
 		char *real = realpath(dot, NULL);
 		char *g = real && stat(real, &st) == 0 && S_ISDIR(st.st_mode) ? xstrdup(real)
 			  : read_pointer(dot, "gitdir: ", ws);

@@ -278,9 +278,10 @@ static void check_one(const struct guard *g)
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!g->git || !S_ISDIR(st.st_mode)) {
 			/* An absent path that now exists; for a git directory,
-			 * a .git that is a file or a symlink points git at a
-			 * directory nobody checked. */
-			guard_quarantine(dfd, name, g->git ? "it points git elsewhere" : NULL);
+			 * a .git that became a file or a symlink points git at
+			 * a directory nobody checked. */
+			if (g->absent || guard_is_new(&st))
+				guard_quarantine(dfd, name, g->git ? "it points git elsewhere" : NULL);
 		} else {
 			int gfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (gfd >= 0) {
