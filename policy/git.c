@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,6 +108,8 @@ static void walk(struct policy *p, const char *dir, int depth, long *budget)
 	closedir(d);
 }
 
+static void protect_config_refs(struct policy *p, const char *file, int depth);
+
 /* A git directory of the workspace: noted for the end-of-run check and
  * its existing protected paths made deny_write, when the command may
  * write there at all. */
@@ -116,6 +119,12 @@ static void add_gitdir(struct policy *p, const char *g)
 		return; /* read-only or denied already */
 	push(p, &p->git_dirs, g, NULL);
 	protect_names(p, g);
+	const char *cfgs[] = { "config", "config.worktree" };
+	for (size_t i = 0; i < ARRAY_LEN(cfgs); i++) {
+		char *c = xasprintf("%s/%s", g, cfgs[i]);
+		protect_config_refs(p, c, 0);
+		free(c);
+	}
 	long budget = GIT_MAX_ENTRIES;
 	const char *subs[] = { "modules", "worktrees" };
 	for (size_t i = 0; i < ARRAY_LEN(subs); i++) {
@@ -125,6 +134,90 @@ static void add_gitdir(struct policy *p, const char *g)
 			walk(p, s, 1, &budget);
 		free(s);
 	}
+}
+
+/* A path a git config names, as git reads it: "~/" is the home, a
+ * relative hooksPath is relative to the worktree (`ws`), a relative
+ * include to the including file's directory (`dir`). */
+static char *config_path(const char *v, const char *ws, const char *dir, bool hooks)
+{
+	const char *home = getenv("HOME");
+	if (!strncmp(v, "~/", 2) && home)
+		return xasprintf("%s/%s", home, v + 2);
+	if (v[0] == '/')
+		return xstrdup(v);
+	return xasprintf("%s/%s", hooks ? ws : dir, v);
+}
+
+/* Protect what config file `file` sends git to that lies in a writable
+ * tree: a core.hooksPath (husky's .husky in the workspace) runs its hooks,
+ * an included file (include.path, includeIf.*.path: a project's shared
+ * .gitconfig) is configuration like any other.  Absent, it is guarded
+ * for the run: created, it is moved aside at the end. */
+static void protect_config_refs(struct policy *p, const char *file, int depth)
+{
+	FILE *f = depth < 4 ? fopen(file, "re") : NULL;
+	if (!f)
+		return;
+	char *dir = xstrdup(file);
+	char *sl = strrchr(dir, '/');
+	if (sl)
+		*sl = '\0';
+	char line[PATH_MAX + 64], sec[64] = "";
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line + strspn(line, " \t");
+		s[strcspn(s, "\r\n")] = '\0';
+		if (*s == '[') {
+			size_t n = strcspn(s + 1, " \t\".]");
+			snprintf(sec, sizeof(sec), "%.*s", (int)(n < 63 ? n : 63), s + 1);
+			char *close = strchr(s, ']');
+			if (!close)
+				continue;
+			s = close + 1 + strspn(close + 1, " \t");
+		}
+		char *eq = strchr(s, '=');
+		if (!eq)
+			continue;
+		size_t kl = strcspn(s, " \t=");
+		bool hooks = !strcasecmp(sec, "core") && kl == 9 && !strncasecmp(s, "hookspath", 9);
+		bool inc = (!strcasecmp(sec, "include") || !strcasecmp(sec, "includeif")) && kl == 4 &&
+			   !strncasecmp(s, "path", 4);
+		if (!hooks && !inc)
+			continue;
+		char *v = eq + 1 + strspn(eq + 1, " \t");
+		size_t vl = strcspn(v, "#;");
+		while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+			vl--;
+		if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+			v++;
+			vl -= 2;
+		}
+		v[vl] = '\0';
+		if (!*v)
+			continue;
+		char *raw = config_path(v, p->workspace.val, dir, hooks);
+		char *real = realpath(raw, NULL);
+		if (real && writable(p, real)) {
+			push(p, &p->deny_write, real, NULL);
+			if (inc)
+				protect_config_refs(p, real, depth + 1);
+		} else if (!real) {
+			/* Where it would appear, canonical parent and name. */
+			char *slash = strrchr(raw, '/');
+			*slash = '\0';
+			char *pd = realpath(*raw ? raw : "/", NULL);
+			char *at = pd ? xasprintf("%s/%s", strcmp(pd, "/") ? pd : "", slash + 1) : NULL;
+			if (at && slash[1] && strcmp(slash + 1, "..") && strcmp(slash + 1, ".") &&
+			    writable(p, at))
+				push(p, &p->deny_write, NULL, at);
+			free(at);
+			free(pd);
+		}
+		free(real);
+		free(raw);
+	}
+	fclose(f);
+	free(dir);
 }
 
 /* The path named by a "gitdir: X" file or the text of a commondir
@@ -153,6 +246,18 @@ static char *read_pointer(const char *file, const char *prefix, const char *base
 void policy_git(struct policy *p)
 {
 	const char *ws = p->workspace.val;
+	/* The user's own configuration may send git into the workspace too. */
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	char *user[2] = {
+		home ? xasprintf("%s/.gitconfig", home) : NULL,
+		xdg && *xdg ? xasprintf("%s/git/config", xdg) :
+		home ? xasprintf("%s/.config/git/config", home) : NULL,
+	};
+	for (size_t i = 0; i < ARRAY_LEN(user); i++) {
+		if (user[i])
+			protect_config_refs(p, user[i], 0);
+		free(user[i]);
+	}
 	char *dot = xasprintf("%s/.git", ws);
 	struct stat st;
 	if (lstat(dot, &st) != 0) {

@@ -45,6 +45,15 @@ struct guard {
 static struct guard *guards;
 static size_t nguard;
 static char token[33];
+/* The git metadata protected from the start (read-only during the run):
+ * unchanged since, it is the user's, whatever it holds. */
+struct known {
+	dev_t dev;
+	ino_t ino;
+	struct timespec ctime;
+};
+static struct known *known;
+static size_t nknown;
 static struct timespec started;
 static int moved, failed;
 static bool quiet_now;
@@ -64,13 +73,22 @@ void guard_path_pop(size_t len)
 	guard_path[len] = '\0';
 }
 
-bool guard_is_new(const struct stat *st)
+static const struct timespec *ctime_of(const struct stat *st)
 {
 #ifdef __APPLE__
-	const struct timespec *c = &st->st_ctimespec;
+	return &st->st_ctimespec;
 #else
-	const struct timespec *c = &st->st_ctim;
+	return &st->st_ctim;
 #endif
+}
+
+bool guard_is_new(const struct stat *st)
+{
+	const struct timespec *c = ctime_of(st);
+	for (size_t i = 0; i < nknown; i++)
+		if (known[i].ino == st->st_ino && known[i].dev == st->st_dev &&
+		    known[i].ctime.tv_sec == c->tv_sec && known[i].ctime.tv_nsec == c->tv_nsec)
+			return false;
 	return c->tv_sec > started.tv_sec ||
 	       (c->tv_sec == started.tv_sec && c->tv_nsec >= started.tv_nsec);
 }
@@ -137,10 +155,23 @@ static void make_token(void)
 void guards_init(const struct policy *p)
 {
 	make_token();
-	/* A second back: ctime comes from the kernel's coarse clock, which
-	 * may lag the one read here. */
+#ifdef CLOCK_REALTIME_COARSE
+	/* The clock the kernel stamps ctime from (or a finer one): every
+	 * change from now on has a ctime at least this. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &started);
+#else
 	clock_gettime(CLOCK_REALTIME, &started);
 	started.tv_sec -= 1;
+#endif
+	for (size_t i = 0; i < p->deny_write.n; i++) {
+		const struct pol_item *it = &p->deny_write.v[i];
+		struct stat st;
+		if (!it->path || !it->from.layer || strcmp(it->from.layer, "git metadata") ||
+		    lstat(it->path, &st) != 0)
+			continue;
+		known = xrealloc(known, (nknown + 1) * sizeof(*known));
+		known[nknown++] = (struct known){ st.st_dev, st.st_ino, *ctime_of(&st) };
+	}
 	const struct pol_list *lists[] = { &p->deny, &p->deny_write };
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
 		for (size_t i = 0; i < lists[l]->n; i++)

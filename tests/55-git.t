@@ -204,6 +204,23 @@ t_linked() {
 	ok $? "$WHO/$BE: the agent's git in the submodule runs nothing planted"
 }
 
+# What the repository's config sends git to inside the workspace: a
+# core.hooksPath (husky's .husky) and an included file.
+t_config_refs() {
+	W=$(newdir refs-$BE); repo "$W" || { ok 1 "$WHO/$BE: set up a repository"; return; }
+	M=$OUTSIDE/refs-$WHO-$BE; rm -f "$M"
+	as_user sh -c "cd '$W' && mkdir .husky && git config core.hooksPath .husky &&
+		git config include.path ../.gitconfig-shared" >/dev/null 2>&1
+	sb sh -c "printf '#!/bin/sh\ntouch $M\n' >.husky/pre-commit && chmod +x .husky/pre-commit"
+	[ "$RC" -ne 0 ] && [ ! -e "$W/.husky/pre-commit" ]
+	ok $? "$WHO/$BE: no hook can be planted in the core.hooksPath directory (rc $RC)"
+	sb sh -c "printf '[core]\n\tfsmonitor = \"touch $M; false\"\n' >.gitconfig-shared"
+	[ ! -e "$W/.gitconfig-shared" ]; ok $? "$WHO/$BE: a planted included config file is moved aside"
+	(cd "$W" && g status && echo y >y && g add y && g commit -qm y)
+	[ ! -e "$M" ]; ok $? "$WHO/$BE: the agent's git status and commit run nothing planted"
+	[ -f "$W/.git/config" ]; ok $? "$WHO/$BE: the user's own config (hooksPath, include) stays"
+}
+
 each_backend() {
 	for BE in $BACKENDS; do
 		usable || continue
@@ -212,6 +229,7 @@ each_backend() {
 		t_init
 		t_work
 		t_linked
+		t_config_refs
 	done
 }
 
