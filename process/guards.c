@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -172,11 +173,22 @@ void guards_init(const struct policy *p)
 		known = xrealloc(known, (nknown + 1) * sizeof(*known));
 		known[nknown++] = (struct known){ st.st_dev, st.st_ino, *ctime_of(&st) };
 	}
+	/* The workspace's own file comes from the repository: its lines may
+	 * only move what appears inside the workspace, never a file some
+	 * other program makes in /tmp meanwhile. */
+	char *wsfile = xasprintf("%s/.clawshim.ini", p->workspace.val);
 	const struct pol_list *lists[] = { &p->deny, &p->deny_write };
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
-		for (size_t i = 0; i < lists[l]->n; i++)
-			if (lists[l]->v[i].absent && !lists[l]->v[i].path)
-				add_guard(p, lists[l]->v[i].absent, false, true);
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const struct pol_item *it = &lists[l]->v[i];
+			if (!it->absent || it->path)
+				continue;
+			if (it->from.layer && !strcmp(it->from.layer, wsfile) &&
+			    !path_inside(it->absent, p->workspace.val))
+				continue;
+			add_guard(p, it->absent, false, true);
+		}
+	free(wsfile);
 	for (size_t i = 0; i < p->git_dirs.n; i++) {
 		const struct pol_item *g = &p->git_dirs.v[i];
 		add_guard(p, g->path ? g->path : g->absent, true, !g->path);

@@ -146,6 +146,24 @@ t_flip_race() {
 	rm -f "$W/.clawshim.ini"
 }
 
+# The workspace file may protect paths outside the workspace, but its
+# lines never make clawshim move a file another program creates there
+# (in /tmp) during the run.
+t_ws_file_outside() {
+	W=$(newdir wsout-$BE)
+	V=$SCRATCH/victim-$WHO-$BE
+	rm -f "$V"
+	printf '[clawshim]\nversion = 1\n[filesystem]\ndeny_write = ?%s, ?mine\n' "$V" |
+		mkpolicy "$W/.clawshim.ini" >/dev/null
+	[ "$WHO" = root ] || chown 65534:65534 "$W/.clawshim.ini"
+	(sleep 0.3; echo victim >"$V") &
+	sb sh -c 'sleep 1; echo x >mine'
+	wait
+	is victim "$(cat "$V" 2>&1)" "$WHO/$BE: a file another program made meanwhile, named by the workspace file, stays"
+	[ ! -e "$W/mine" ]; ok $? "$WHO/$BE: ... while the workspace file's path inside the workspace is moved aside"
+	rm -f "$V" "$W/.clawshim.ini"
+}
+
 each_backend() {
 	for BE in $BACKENDS; do
 		usable || continue
@@ -154,6 +172,7 @@ each_backend() {
 		t_unmovable
 		t_killed
 		t_flip_race
+		t_ws_file_outside
 	done
 }
 
