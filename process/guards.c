@@ -33,6 +33,9 @@
 #else
 #include <dirent.h>
 #endif
+#ifdef __APPLE__
+#include <sys/random.h> /* getentropy */
+#endif
 
 #include "../common.h"
 
