@@ -164,6 +164,22 @@ t_ws_file_outside() {
 	rm -f "$V" "$W/.clawshim.ini"
 }
 
+# A protected path whose parents do not exist at the start either.
+t_missing_parents() {
+	W=$(newdir miss-$BE)
+	decoy miss
+	mkdir -p "$D/b"; echo "decoy c" >"$D/b/c"
+	[ "$WHO" = root ] || chown -R 65534:65534 "$D"
+	CST=$(fstate "$D/b/c")
+	run_in "$W" $CLAWSHIM --backend "$BE" --deny '?a/b/c' -- sh -c 'mkdir -p a/b && echo x >a/b/c'
+	[ ! -e "$W/a/b/c" ] && [ -n "$(ls "$W"/a/b/c.clawshim-quarantine.* 2>/dev/null)" ]
+	ok $? "$WHO/$BE: a protected path made with its missing parents during the run is moved aside"
+	rm -rf "$W/a"
+	run_in "$W" $CLAWSHIM --backend "$BE" --deny '?a/b/c' -- ln -s "$D" a
+	[ ! -e "$W/a" ] && [ "$CST" = "$(fstate "$D/b/c")" ] && [ "$(ls "$D/b")" = c ]
+	ok $? "$WHO/$BE: a symlink on the way is moved aside, the file it leads to untouched"
+}
+
 each_backend() {
 	for BE in $BACKENDS; do
 		usable || continue
@@ -173,6 +189,7 @@ each_backend() {
 		t_killed
 		t_flip_race
 		t_ws_file_outside
+		t_missing_parents
 	done
 }
 
