@@ -39,6 +39,10 @@
 
 #include "../common.h"
 
+#ifndef O_PATH
+#define O_PATH O_RDONLY /* macOS: read permission needed on the way too */
+#endif
+
 /* One protected path: `path` (canonical when noted) that did not exist,
  * or for a git directory the directory itself (`git`). */
 struct guard {
@@ -224,7 +228,7 @@ void guard_fail(const char *what)
 {
 	failed++;
 	if (!quiet_now) {
-		warn("%s", what);
+		warn("%s: %s", guard_path, what);
 		hint("remove it before running git or anything else there: it may run code "
 		     "outside the sandbox");
 	}
@@ -268,13 +272,32 @@ void guard_quarantine(int dirfd, const char *name, const char *why)
 	}
 }
 
+int guard_open_dir(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 || errno == ENOENT)
+		return fd;
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+		/* Unreadable, it could hide a hook git still runs by name
+		 * (a directory with search permission only). */
+		size_t l = guard_path_push(name);
+		if (guard_is_new(&st))
+			guard_quarantine(dirfd, name, "a directory clawshim cannot read");
+		else
+			guard_fail("cannot be read to check what the command left in it");
+		guard_path_pop(l);
+	}
+	return -1;
+}
+
 /* Open directory `path` (canonical) from / one component at a time,
  * never following a symlink.  A symlink met inside the writable tree
  * (the command put it where a directory was) is moved aside.  Returns
  * an fd, or -1 when the path is gone. */
 static int walk_to(const char *path, size_t root_len)
 {
-	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	snprintf(guard_path, sizeof(guard_path), "/");
 	const char *s = path;
 	while (fd >= 0 && *s) {
@@ -286,7 +309,8 @@ static int walk_to(const char *path, size_t root_len)
 		char comp[NAME_MAX + 1];
 		snprintf(comp, sizeof(comp), "%.*s", (int)len, s);
 		guard_path_push(comp);
-		int nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		/* O_PATH: search permission is enough on the way. */
+		int nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0) {
 			struct stat st;
 			if ((errno == ELOOP || errno == ENOTDIR) &&
@@ -295,6 +319,8 @@ static int walk_to(const char *path, size_t root_len)
 					guard_quarantine(fd, comp, "a symlink where a directory was");
 				else
 					guard_fail("a directory above a protected path is now a symlink");
+			} else if (errno != ENOENT && errno != ENOTDIR) {
+				guard_fail("cannot be reached to check what the command left there");
 			}
 			close(fd);
 			return -1;
@@ -329,12 +355,12 @@ static void check_one(const struct guard *g)
 			if (g->absent || guard_is_new(&st))
 				guard_quarantine(dfd, name, g->git ? "it points git elsewhere" : NULL);
 		} else {
-			int gfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			guard_path_pop(strlen(guard_path) - strlen(name) - 1);
+			int gfd = guard_open_dir(dfd, name);
+			guard_path_push(name);
 			if (gfd >= 0) {
 				guard_git_dir(gfd);
 				close(gfd);
-			} else {
-				guard_fail("a git directory of the workspace could not be opened to check it");
 			}
 		}
 	}

@@ -164,7 +164,7 @@ static void move(int dirfd, const char *name, const char *reason)
 /* hooks/ of a git directory: only *.sample files may have appeared. */
 static void check_hooks(int dirfd)
 {
-	int fd = openat(dirfd, "hooks", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = guard_open_dir(dirfd, "hooks");
 	if (fd < 0)
 		return;
 	size_t l = guard_path_push("hooks");
@@ -218,7 +218,7 @@ static void check_names(int fd, bool root)
 			move(fd, "info", "a symlink in git's metadata");
 		return;
 	}
-	int ifd = openat(fd, "info", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int ifd = guard_open_dir(fd, "info");
 	if (ifd < 0)
 		return;
 	size_t l = guard_path_push("info");
@@ -240,7 +240,7 @@ static void scan_tree(int fd, int depth)
 	unsigned char type;
 	while ((name = guard_dir_next(&d, &type))) {
 		if (--budget == 0)
-			guard_fail("too many entries in git's modules/ or worktrees/ to check them all");
+			guard_fail("too many entries beneath to check them all");
 		if (budget <= 0)
 			break;
 		if (guard_is_ours(name) || !strcmp(name, "hooks") ||
@@ -256,20 +256,22 @@ static void scan_tree(int fd, int depth)
 		}
 		if (!S_ISDIR(st.st_mode))
 			continue;
-		size_t l = guard_path_push(name);
 		if (depth >= GIT_MAX_DEPTH) {
+			size_t l = guard_path_push(name);
 			if (guard_is_new(&st))
 				guard_quarantine(fd, name, "too deep to check");
 			else
-				guard_fail("a directory in git's metadata is too deep to check");
-		} else {
-			int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0) {
-				scan_tree(sub, depth + 1);
-				close(sub);
-			}
+				guard_fail("too deep in git's metadata to check");
+			guard_path_pop(l);
+			continue;
 		}
-		guard_path_pop(l);
+		int sub = guard_open_dir(fd, name);
+		if (sub >= 0) {
+			size_t l = guard_path_push(name);
+			scan_tree(sub, depth + 1);
+			guard_path_pop(l);
+			close(sub);
+		}
 	}
 	guard_dir_close(&d);
 }
@@ -288,7 +290,7 @@ void guard_git_dir(int fd)
 				move(fd, subs[i], "a symlink in git's metadata");
 			continue;
 		}
-		int sub = openat(fd, subs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub = guard_open_dir(fd, subs[i]);
 		if (sub < 0)
 			continue;
 		size_t l = guard_path_push(subs[i]);

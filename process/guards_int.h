@@ -27,7 +27,11 @@ bool guard_is_new(const struct stat *st);
  * anything (RENAME_NOREPLACE), and check it is gone; count and say it
  * (`why` may be NULL).  A symlink is moved itself, never followed. */
 void guard_quarantine(int dirfd, const char *name, const char *why);
-/* Note that something could not be checked (counted as a failure). */
+/* Open directory `name` of dirfd to look inside, never following a
+ * symlink; -1 if it is not there or not a directory.  One the command
+ * made unreadable is moved aside (new) or reported (guard_fail). */
+int guard_open_dir(int dirfd, const char *name);
+/* Note that guard_path could not be checked (counted as a failure). */
 void guard_fail(const char *what);
 /* Is `name` one of this run's quarantine names (to skip)? */
 bool guard_is_ours(const char *name);

@@ -101,6 +101,17 @@ t_unmovable() {
 	like "$ERR" "*clawshim: the command ran, but left a protected path in place (named above); exit status 125*" \
 		"$WHO/$BE: ... and saying the command ran"
 	chmod 755 "$W/.git/modules/x"
+	# Directories left with search permission only: git still finds the
+	# config and the hook by name, clawshim cannot list them.
+	rm -rf "$W/.git/modules"
+	sb sh -c 'mkdir -p .git/modules/y/hooks &&
+		printf "[core]\n\tfsmonitor = evil\n" >.git/modules/y/config &&
+		printf "#!/bin/sh\n" >.git/modules/y/hooks/pre-commit &&
+		chmod 100 .git/modules/y/hooks .git/modules/y .git/modules'
+	[ ! -e "$W/.git/modules" ] && [ -n "$(ls -d "$W"/.git/modules.clawshim-quarantine.* 2>/dev/null)" ]
+	ok $? "$WHO/$BE: git metadata the command made unreadable is moved aside whole"
+	like "$ERR" "*(a directory clawshim cannot read)*" "$WHO/$BE: ... saying why"
+	chmod -R 755 "$W"/.git/modules.clawshim-quarantine.* 2>/dev/null
 }
 
 t_killed() {
