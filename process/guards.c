@@ -345,7 +345,7 @@ static void check_one(const struct guard *g)
 	if (dfd < 0)
 		return;
 	const char *name = slash + 1;
-	guard_path_push(name);
+	size_t l = guard_path_push(name);
 	struct stat st;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!g->git || !S_ISDIR(st.st_mode)) {
@@ -355,7 +355,7 @@ static void check_one(const struct guard *g)
 			if (g->absent || guard_is_new(&st))
 				guard_quarantine(dfd, name, g->git ? "it points git elsewhere" : NULL);
 		} else {
-			guard_path_pop(strlen(guard_path) - strlen(name) - 1);
+			guard_path_pop(l); /* guard_open_dir names it itself */
 			int gfd = guard_open_dir(dfd, name);
 			guard_path_push(name);
 			if (gfd >= 0) {

@@ -44,9 +44,12 @@
 static const char *const safe_keys[] = {
 	"core.repositoryformatversion", "core.filemode", "core.bare", "core.logallrefupdates",
 	"core.worktree", "core.symlinks", "core.ignorecase", "core.precomposeunicode",
-	"remote.url", "remote.fetch", "branch.remote", "branch.merge",
+	"core.sparsecheckout", "core.sparsecheckoutcone",
+	"remote.url", "remote.pushurl", "remote.fetch", "remote.tagopt", "remote.promisor",
+	"remote.partialclonefilter", "branch.remote", "branch.merge", "branch.rebase",
 	"submodule.url", "submodule.active", "extensions.worktreeconfig",
-	"extensions.objectformat", "user.name", "user.email",
+	"extensions.objectformat", "extensions.partialclone", "lfs.repositoryformatversion",
+	"user.name", "user.email",
 };
 
 static char cfg[64 * 1024];
