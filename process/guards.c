@@ -39,8 +39,10 @@
 
 #include "../common.h"
 
-#ifndef O_PATH
-#define O_PATH O_RDONLY /* macOS: read permission needed on the way too */
+#ifdef __linux__
+#define O_SEARCHONLY O_PATH
+#else
+#define O_SEARCHONLY O_RDONLY /* read permission needed on the way too */
 #endif
 
 /* One protected path: `path` (canonical when noted) that did not exist,
@@ -297,7 +299,7 @@ int guard_open_dir(int dirfd, const char *name)
  * an fd, or -1 when the path is gone. */
 static int walk_to(const char *path, size_t root_len)
 {
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = open("/", O_SEARCHONLY | O_DIRECTORY | O_CLOEXEC);
 	snprintf(guard_path, sizeof(guard_path), "/");
 	const char *s = path;
 	while (fd >= 0 && *s) {
@@ -310,7 +312,7 @@ static int walk_to(const char *path, size_t root_len)
 		snprintf(comp, sizeof(comp), "%.*s", (int)len, s);
 		guard_path_push(comp);
 		/* O_PATH: search permission is enough on the way. */
-		int nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int nfd = openat(fd, comp, O_SEARCHONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0) {
 			struct stat st;
 			if ((errno == ELOOP || errno == ENOTDIR) &&
