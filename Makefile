@@ -26,7 +26,7 @@ WARNINGS += -Werror
 endif
 
 UTIL_SRC    = util.c json.c sha256.c
-POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
+POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c policy/git.c
 OPT      ?= -O2 -g
 
 ifeq ($(OS),Darwin)
@@ -43,7 +43,7 @@ POLICY_SRC += policy/syscalls_posix.c
 BACKEND_SRC = backends/backend.c backends/common_posix.c backends/linux_only.c backends/none.c \
               backends/seccomp_json.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
-PROCESS_SRC = process/supervise_posix.c process/guards.c process/limits.c process/env.c \
+PROCESS_SRC = process/supervise_posix.c process/guards.c process/guards_git.c process/limits.c process/env.c \
               process/mountns_plan.c process/audit.c process/audit_log.c process/audit_last.c
 SELFTEST_SRC = selftest/none.c
 CORE_SRC    = $(UTIL_SRC) $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
@@ -71,7 +71,7 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
               backends/landlock.c backends/landlock_plan.c backends/bwrap.c \
               backends/firejail.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
-PROCESS_SRC = process/supervise.c process/guards.c process/child.c process/limits.c process/env.c \
+PROCESS_SRC = process/supervise.c process/guards.c process/guards_git.c process/child.c process/limits.c process/env.c \
               process/cgroup.c process/mountns.c process/mountns_plan.c \
               process/notify.c process/notify_serve.c process/notify_ops.c \
               process/notify_net.c process/audit.c process/audit_log.c process/audit_last.c

@@ -426,6 +426,7 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 			die_policy(&err);
 	if (policy_resolve(p, cwd, &err) != 0)
 		die_policy(&err);
+	policy_git(p);
 	policy_read_files(p);
 	/* Nothing runs unlogged when the policy asks for a log. */
 	if (!o->explain && !o->dump && !o->doctor && !o->last && audit_open(p, &err) != 0)

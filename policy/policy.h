@@ -123,6 +123,9 @@ struct policy {
 	/* The workspace's file's layer name (interned), or NULL: errors
 	 * quote its paths as written, never expanded. */
 	const char *untrusted_layer;
+	/* The workspace's git directories in writable trees (policy_git()):
+	 * path, or absent for a .git that may appear. */
+	struct pol_list git_dirs;
 	/* Layer names, owned here; origins point into them. */
 	char **layers;
 	size_t nlayers;
@@ -196,5 +199,13 @@ int policy_log_path(const struct policy *p, char **path, struct origin *from,
 void policy_dump(const struct policy *p, FILE *out);
 
 void policy_free(struct policy *p);
+
+/* After policy_resolve(): the workspace's git metadata that configures
+ * git or runs code becomes deny_write where it exists, and its git
+ * directories are noted in git_dirs for the end-of-run check (git.c). */
+void policy_git(struct policy *p);
+/* The names protected in each git directory ("info/attributes" too). */
+extern const char *const git_protected_names[];
+extern const size_t git_nprotected;
 
 #endif

@@ -222,6 +222,32 @@ static char *canonical(const char *path)
 	return r;
 }
 
+/* Where missing absolute `path` would appear: its nearest existing
+ * ancestor made canonical, and the rest as written (no "." or ".."
+ * beyond it, at most 16 missing levels); NULL if none. */
+static char *absent_place(const char *path)
+{
+	char *cut = xstrdup(path), *r = NULL;
+	for (int level = 0; level < 16 && !r; level++) {
+		char *slash = strrchr(cut, '/');
+		if (!slash)
+			break;
+		const char *rest = path + (slash - cut) + 1;
+		if (!*rest || !strcmp(slash + 1, ".") || !strcmp(slash + 1, ".."))
+			break;
+		*slash = '\0';
+		char *dir = canonical_dir(*cut ? cut : "/");
+		if (dir) {
+			r = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", rest);
+			free(dir);
+		} else if (errno != ENOENT) {
+			break;
+		}
+	}
+	free(cut);
+	return r;
+}
+
 /* Resolve one item (or scalar) to *out: canonical path, or NULL when
  * optional and missing. */
 static int resolve_one(const char *raw, bool optional, const struct origin *from,
@@ -242,18 +268,9 @@ static int resolve_one(const char *raw, bool optional, const struct origin *from
 		int e = errno;
 		if ((e == ENOENT || e == ENOTDIR) && optional) {
 			/* Where it would appear: a protected path that does not
-			 * exist yet must not be created (process/supervise.c). */
-			char *slash = strrchr(path, '/');
-			if (absent && slash && slash[1] && strcmp(slash + 1, "..") != 0 &&
-			    strcmp(slash + 1, ".") != 0) {
-				*slash = '\0';
-				char *dir = canonical_dir(*path ? path : "/");
-				if (dir) {
-					*absent = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "",
-							    slash + 1);
-					free(dir);
-				}
-			}
+			 * exist yet must not be created (process/guards.c). */
+			if (absent)
+				*absent = absent_place(path);
 			free(path);
 			return 0;
 		}

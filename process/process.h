@@ -76,11 +76,12 @@ int pids_cgroup_open(long long max, char *why, size_t whylen);
 /* Remove that cgroup (after everything in it is gone). */
 int pids_cgroup_remove(void);
 
-/* Protected paths absent at the start inside writable trees (guards.c):
- * noted before the command starts, moved aside (to PATH.clawshim-
- * quarantine.PID) once it is gone; guards_check returns how many moved,
- * warning about each unless quiet, and allocates nothing (a watcher runs
- * it after the supervisor died). */
+/* Protected paths absent at the start inside writable trees, and the
+ * workspace's git directories (guards.c, guards_git.c): noted before the
+ * command starts, what it planted moved aside (to NAME.clawshim-
+ * quarantine.RANDOM) once it is gone; guards_check returns how many
+ * moved, or -1 when one could not be, warning about each unless quiet,
+ * and allocates nothing (a watcher runs it after the supervisor died). */
 void guards_init(const struct policy *p);
 int guards_check(bool quiet);
 

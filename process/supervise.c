@@ -558,7 +558,8 @@ int supervise(struct child_spec *cs)
 	bool killed = kill_leftovers(cmd, cmd, &status, &done);
 	audit_exit(status, timed_out, killed);
 	kill(watcher, SIGKILL);
-	if (guards_check(false))
+	int guarded = guards_check(false);
+	if (guarded)
 		hint("a command that plants persistence (hooks, git redirections) is hostile; "
 		     "inspect what it left");
 	pids_cgroup_remove();
@@ -568,6 +569,12 @@ int supervise(struct child_spec *cs)
 		run_cleanup(cs->plan->cleanup.v);
 	if (cs->notify_fd >= 0 || notify_fd_done)
 		notify_rules_free(&rules);
+	/* A planted path that is still there must not pass as success:
+	 * the agent's next git command would run it. */
+	if (guarded < 0) {
+		warn("the command ran, but left a protected path in place (named above); exit status 125");
+		return EXIT_SETUP;
+	}
 	if (timed_out) {
 		warn("timed out after %lld s", cs->p->timeout.val);
 		return EXIT_TIMEOUT;
