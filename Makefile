@@ -65,7 +65,7 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
               backends/firejail.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
 PROCESS_SRC = process/supervise.c process/guards.c process/child.c process/limits.c process/env.c \
-              process/cgroup.c process/mountns.c process/mountns_plan.c \
+              process/cgroup.c process/pidns.c process/mountns.c process/mountns_plan.c \
               process/notify.c process/notify_serve.c process/notify_ops.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
 CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
@@ -85,7 +85,7 @@ CORE_OBJ    = $(CORE_SRC:.c=.o)
 HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
-HELPERS     = tests/helpers/try tests/helpers/notify_probe
+HELPERS     = tests/helpers/try tests/helpers/notify_probe tests/helpers/churn
 
 .PHONY: all check check-run install uninstall clean dist demo bench
 all: $(PROGRAMS)

@@ -35,6 +35,8 @@ struct child_spec {
 	pid_t supervisor;
 	uid_t uid;             /* the caller's ids, for a user namespace's maps */
 	gid_t gid;
+	bool in_pidns;         /* spawned by the init of clawshim's PID namespace,
+	                        * which made the namespaces, mounts and session */
 	/* Written by the child, read by the supervisor after the vfork. */
 	int exec_errno;
 	int notify_fd;         /* the seccomp listener, or -1 */
@@ -64,6 +66,28 @@ int child_main(void *spec);
  * host refused to create one (nothing ran: plan again without). */
 #define SUPERVISE_NO_NAMESPACE (-2)
 int supervise(struct child_spec *cs);
+
+/* The vfork-style spawn of child_main (supervise.c); the command's PID. */
+pid_t spawn_command(struct child_spec *cs);
+
+/* The command in a PID namespace of its own (pidns.c). */
+struct pidns_run {
+	int sup_pidfd, init_pidfd, cmd_pidfd;
+	int go, ctl;   /* to the init, from the init */
+	int status;    /* the init's wait status when pidns_start() gave -2 */
+};
+/* Fork the namespace's init and wait for its setup: its PID; -1 when the
+ * host refuses the namespaces (nothing ran); -2 when the init failed and
+ * said why (status in r->status). */
+pid_t pidns_start(struct child_spec *cs, struct pidns_run *r);
+/* Let the init spawn the command: 0, or -1 when the init died first. */
+int pidns_go(struct child_spec *cs, struct pidns_run *r);
+/* The command's wait status as the init reported it, else init_status. */
+int pidns_status(struct pidns_run *r, int init_status);
+void pidns_close(struct pidns_run *r);
+/* Can the command get a PID namespace here (tried, for --explain)?  0, or
+ * -1 and why. */
+int pidns_probe(char *why, size_t whylen);
 
 /* For root, whom RLIMIT_NPROC does not bind: a pids cgroup limited to
  * `max`; returns an fd on its cgroup.procs, or -1 and `why`. */

@@ -46,6 +46,9 @@
  * process group of its own instead, and setpgid() is refused inside. */
 static bool session_is_pgrp;
 
+/* In clawshim's PID namespace: a pidfd on the command, for signals. */
+static int cmd_pidfd = -1;
+
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
 /* Parse "pid (comm) S ppid pgrp session ..." without allocating: the
@@ -230,6 +233,12 @@ static pid_t wrapped_command(pid_t cmd, int *pfd, pid_t *initp)
  * exists, or once it is gone, the wrapper. */
 static void forward_signal(const struct child_spec *cs, pid_t cmd, int sig)
 {
+	/* In clawshim's PID namespace: to the command (PID 2 there) by its
+	 * pidfd; never to the init, which would ignore it. */
+	if (cmd_pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, cmd_pidfd, sig, NULL, 0);
+		return;
+	}
 	int pfd = -1;
 	pid_t init, c = cs->plan->signal_inside ? wrapped_command(cmd, &pfd, &init) : -1;
 	if (c > 0) {
@@ -245,6 +254,7 @@ static void forward_signal(const struct child_spec *cs, pid_t cmd, int sig)
 
 static char watch_stack[WATCH_STACK] __attribute__((aligned(16)));
 static char **watch_cleanup; /* plan->cleanup, for the watcher */
+static int watch_init_pidfd = -1; /* the PID namespace's init, for the watcher */
 
 extern char **environ;
 
@@ -253,12 +263,22 @@ extern char **environ;
 static int watcher_main(void *arg)
 {
 	int rd = (int)(intptr_t)arg;
-	/* Keep only the pipe: holding the agent's stdout open would make the
-	 * agent wait for our exit. */
-	syscall(SYS_close_range, 0U, (unsigned)rd - 1, 0);
-	syscall(SYS_close_range, (unsigned)rd + 1, ~0U, 0);
+	int ipfd = watch_init_pidfd;
+	/* Keep only the pipe (and the init's pidfd): holding the agent's
+	 * stdout open would make the agent wait for our exit. */
+	unsigned lo = (unsigned)(ipfd >= 0 && ipfd < rd ? ipfd : rd);
+	unsigned hi = (unsigned)(ipfd > rd ? ipfd : rd);
+	if (lo > 0)
+		syscall(SYS_close_range, 0U, lo - 1, 0);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, lo + 1, hi - 1, 0);
+	syscall(SYS_close_range, hi + 1, ~0U, 0);
 	(void)!chdir("/");
 	prctl(PR_SET_NAME, "clawshim-watch", 0, 0, 0);
+	/* Out of clawshim's process group and session: an agent that kills
+	 * the group on a timeout (kill(-pgid, SIGKILL)) must not take the
+	 * watcher with clawshim. */
+	setsid();
 	pid_t sid = 0;
 	if (read(rd, &sid, sizeof(sid)) != (ssize_t)sizeof(sid))
 		sid = 0;
@@ -266,9 +286,16 @@ static int watcher_main(void *arg)
 	while (read(rd, &c, 1) > 0 || errno == EINTR)
 		;
 	/* The supervisor's write end closed: it is gone, normally only by a
-	 * signal (it kills us first when it exits on its own). */
+	 * signal (it kills us first when it exits on its own).  In a PID
+	 * namespace (sid < 0) the kernel kills the command's processes when
+	 * the init dies, which it does with the supervisor; wait for that,
+	 * then the guards are checked on a finished tree. */
 	if (sid > 0)
 		kill_session(sid, SIGKILL, true);
+	if (sid < 0 && ipfd >= 0) {
+		struct pollfd pf = { ipfd, POLLIN, 0 };
+		(void)poll(&pf, 1, 5000);
+	}
 	guards_check(true);
 	for (int i = 0; i < 100 && pids_cgroup_remove() != 0; i++) {
 		struct timespec ts = { 0, 10000000 };
@@ -407,7 +434,7 @@ static int make_timer(long long seconds)
 
 /* Spawn the command with a vfork-style clone: no page tables are copied
  * and the supervisor sleeps until the child has exec'd or failed. */
-static pid_t spawn(struct child_spec *cs)
+pid_t spawn_command(struct child_spec *cs)
 {
 	void *stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -416,7 +443,7 @@ static pid_t spawn(struct child_spec *cs)
 	fflush(stdout);
 	fflush(stderr);
 	int flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD;
-	if (cs->plan->mounts)
+	if (cs->plan->mounts && !cs->in_pidns)
 		flags |= CLONE_NEWNS | (cs->uid != 0 ? CLONE_NEWUSER : 0);
 	pid_t pid = clone(child_main, (char *)stack + SPAWN_STACK, flags, cs);
 	int e = errno;
@@ -463,13 +490,40 @@ int supervise(struct child_spec *cs)
 	session_is_pgrp = cs->plan->seccomp & SC_NESTED;
 	guards_init(cs->p);
 	watch_cleanup = cs->plan->cleanup.n ? cs->plan->cleanup.v : NULL;
-	pid_t watcher = watcher_start(&cs->watch_fd);
 	cs->supervisor = getpid();
 	cs->uid = getuid();
 	cs->gid = getgid();
 	cs->exec_errno = 0;
 	cs->notify_fd = -1;
-	pid_t cmd = spawn(cs);
+	cs->in_pidns = false;
+	/* A PID namespace where the host lets us make one (in-process
+	 * backends; a wrapper makes its own or is not ours to nest): `cmd`
+	 * is then its init, which dies with us and takes every process of
+	 * the namespace with it.  Elsewhere, the scan (kill_session). */
+	struct pidns_run ns = { -1, -1, -1, -1, -1, 0 };
+	pid_t cmd = -1;
+	if (!cs->plan->wrapper.n && !(cs->plan->seccomp & SC_NESTED)) {
+		cmd = pidns_start(cs, &ns);
+		if (cmd == -2)
+			return exit_code(ns.status); /* the init said why */
+	}
+	bool in_ns = cmd > 0;
+	watch_init_pidfd = in_ns ? ns.init_pidfd : -1;
+	pid_t watcher = watcher_start(&cs->watch_fd);
+	if (in_ns) {
+		pid_t mark = -cmd;
+		if (write(cs->watch_fd, &mark, sizeof(mark)) != (ssize_t)sizeof(mark) ||
+		    pidns_go(cs, &ns) != 0) {
+			int st = 0;
+			waitpid(cmd, &st, 0);
+			kill(watcher, SIGKILL);
+			pidns_close(&ns);
+			return exit_code(st);
+		}
+		cmd_pidfd = ns.cmd_pidfd;
+	} else {
+		cmd = spawn_command(cs);
+	}
 	if (cmd < 0) {
 		int e = errno;
 		kill(watcher, SIGKILL);
@@ -486,6 +540,8 @@ int supervise(struct child_spec *cs)
 	bool done = false, timed_out = false;
 	if (cs->exec_errno) {
 		waitpid(cmd, &status, 0);
+		if (in_ns)
+			status = pidns_status(&ns, status);
 		warn("%s: %s", cs->argv[0], strerror(cs->exec_errno));
 		if (cs->exec_errno == ENOENT)
 			hint("check the name and PATH; inside the sandbox PATH is the policy's");
@@ -496,7 +552,7 @@ int supervise(struct child_spec *cs)
 	struct notify_rules rules;
 	if (cs->notify_fd >= 0) {
 		notify_rules_init(&rules, cs->p);
-		if (cs->plan->mounts)
+		if (cs->plan->mounts || in_ns)
 			notify_accept_namespaces(cmd);
 	}
 	int tfd = -1, phase = 0;
@@ -527,6 +583,14 @@ int supervise(struct child_spec *cs)
 				 * (--new-session): TERM to bwrap would end it by
 				 * SIGKILL, unseen. */
 				timed_out = true;
+				if (in_ns) {
+					/* The init TERMs every process of the namespace. */
+					kill(cmd, SIGTERM);
+					close(tfd);
+					tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
+					phase = 1;
+					continue;
+				}
 				int held = -1;
 				pid_t init = -1;
 				if (cs->plan->signal_inside && wrapped_command(cmd, &held, &init) > 0 &&
@@ -537,7 +601,10 @@ int supervise(struct child_spec *cs)
 				tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
 				phase = 1;
 			} else {
-				kill_session(cmd, SIGKILL, true);
+				if (in_ns)
+					kill(cmd, SIGKILL); /* the kernel kills the namespace */
+				else
+					kill_session(cmd, SIGKILL, true);
 				close(tfd);
 				tfd = -1;
 			}
@@ -551,6 +618,11 @@ int supervise(struct child_spec *cs)
 		reap_all(cmd, &status, &done);
 	}
 	kill_leftovers(cmd, cmd, &status, &done);
+	if (in_ns) {
+		status = pidns_status(&ns, status);
+		pidns_close(&ns);
+		cmd_pidfd = -1;
+	}
 	kill(watcher, SIGKILL);
 	if (guards_check(false))
 		hint("a command that plants persistence (hooks, git redirections) is hostile; "
