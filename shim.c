@@ -505,6 +505,15 @@ int main(int argc, char **argv)
 	if (getenv("CLAWSHIM_BACKEND"))
 		pl.seccomp |= SC_NESTED;
 	if (o.explain) {
+		/* Whether die-with-parent is held by a PID namespace or only by
+		 * a scan, said for this host (tried: a container may refuse). */
+		char why[256] = "under an outer clawshim, whose filter refuses namespaces";
+		char pidns_why[400];
+		pl.pidns = !pl.wrapper.n && !(pl.seccomp & SC_NESTED) &&
+			   pidns_probe(why, sizeof(why)) == 0 ? 1 : -1;
+		snprintf(pidns_why, sizeof(pidns_why), "only the watcher's /proc scan, which a "
+			 "process that keeps forking can outrun: no PID namespace here (%s)", why);
+		pl.pidns_why = pidns_why;
 		plan_add_common(&pl, &p);
 		int rc = explain(&p, be, &pl, cmd.argv, o.json, unavailable[0] ? unavailable : NULL);
 		if (unavailable[0]) {
