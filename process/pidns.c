@@ -283,10 +283,8 @@ static int recv_msg(struct pidns_run *r, struct init_msg *m)
 	}
 }
 
-/* Fork the init into its namespaces and wait until they are set up.
- * The init's PID, or -1: errno EPERM and the like when the host refuses
- * the namespaces (nothing ran, use the scan), or -2 when the init failed
- * and said why (its exit status in r->status). */
+/* Fork the init into its namespaces (it waits for pidns_go()).  Its PID,
+ * or -1 (errno) when the host refuses the namespaces: nothing ran. */
 pid_t pidns_start(struct child_spec *cs, struct pidns_run *r)
 {
 	int go[2], ctl[2];
@@ -319,29 +317,39 @@ pid_t pidns_start(struct child_spec *cs, struct pidns_run *r)
 		errno = e;
 		return -1;
 	}
+	r->init = pid;
 	r->init_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct init_msg m = { 0 };
-	if (r->init_pidfd < 0 || recv_msg(r, &m) != 0 || m.kind != MSG_READY) {
-		/* A /proc that cannot be mounted (a container masks parts of
-		 * the host's): no namespace after all. */
-		int st = 0;
-		waitpid(pid, &st, 0);
-		r->status = st;
+	if (r->init_pidfd < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
 		pidns_close(r);
-		errno = EPERM;
-		return m.kind == MSG_NOPROC ? -1 : -2;
+		return -1;
 	}
 	return pid;
 }
 
-/* Let the init start the command; then its listener, exec error and a
- * pidfd on it.  0, or -1 when the init died first (status in r). */
+/* Let the init start the command (the watcher is up); then its listener,
+ * exec error and a pidfd on it.  0; -1 when the namespaces could not be
+ * set up after all (nothing ran, the init is reaped); -2 when the init
+ * died first (its status in r->status). */
 int pidns_go(struct child_spec *cs, struct pidns_run *r)
 {
 	struct init_msg m = { 0 };
 	(void)!write(r->go, "g", 1);
-	if (recv_msg(r, &m) != 0 || m.kind != MSG_STARTED)
-		return -1;
+	if (recv_msg(r, &m) != 0 || m.kind != MSG_READY) {
+		/* A /proc that cannot be mounted (a container masks parts of
+		 * the host's), a map refused: no namespace after all. */
+		int st = 0;
+		waitpid(r->init, &st, 0);
+		r->status = st;
+		pidns_close(r);
+		return m.kind == MSG_NOPROC ? -1 : -2;
+	}
+	if (recv_msg(r, &m) != 0 || m.kind != MSG_STARTED) {
+		r->status = 0;
+		waitpid(r->init, &r->status, 0);
+		return -2;
+	}
 	cs->exec_errno = m.exec_errno;
 	cs->notify_fd = m.notify_fd;
 	r->cmd_pidfd = m.cmd_pidfd;

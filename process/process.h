@@ -74,13 +74,15 @@ pid_t spawn_command(struct child_spec *cs);
 struct pidns_run {
 	int sup_pidfd, init_pidfd, cmd_pidfd;
 	int go, ctl;   /* to the init, from the init */
-	int status;    /* the init's wait status when pidns_start() gave -2 */
+	pid_t init;
+	int status;    /* the init's wait status when pidns_go() gave -2 */
 };
-/* Fork the namespace's init and wait for its setup: its PID; -1 when the
- * host refuses the namespaces (nothing ran); -2 when the init failed and
- * said why (status in r->status). */
+/* Fork the namespace's init, which waits for pidns_go(): its PID, or -1
+ * when the host refuses the namespaces (nothing ran). */
 pid_t pidns_start(struct child_spec *cs, struct pidns_run *r);
-/* Let the init spawn the command: 0, or -1 when the init died first. */
+/* Let the init set up and spawn the command: 0; -1 when the namespaces
+ * could not be set up after all (nothing ran, init reaped); -2 when the
+ * init failed and said why (status in r->status). */
 int pidns_go(struct child_spec *cs, struct pidns_run *r);
 /* The command's wait status as the init reported it, else init_status. */
 int pidns_status(struct pidns_run *r, int init_status);

@@ -500,28 +500,35 @@ int supervise(struct child_spec *cs)
 	 * backends; a wrapper makes its own or is not ours to nest): `cmd`
 	 * is then its init, which dies with us and takes every process of
 	 * the namespace with it.  Elsewhere, the scan (kill_session). */
-	struct pidns_run ns = { -1, -1, -1, -1, -1, 0 };
-	pid_t cmd = -1;
-	if (!cs->plan->wrapper.n && !(cs->plan->seccomp & SC_NESTED)) {
+	struct pidns_run ns = { -1, -1, -1, -1, -1, 0, 0 };
+	pid_t cmd = -1, watcher = -1;
+	if (!cs->plan->wrapper.n && !(cs->plan->seccomp & SC_NESTED))
 		cmd = pidns_start(cs, &ns);
-		if (cmd == -2)
-			return exit_code(ns.status); /* the init said why */
-	}
 	bool in_ns = cmd > 0;
-	watch_init_pidfd = in_ns ? ns.init_pidfd : -1;
-	pid_t watcher = watcher_start(&cs->watch_fd);
 	if (in_ns) {
+		/* The watcher first, told it is the namespace's (sid < 0). */
+		watch_init_pidfd = ns.init_pidfd;
+		watcher = watcher_start(&cs->watch_fd);
 		pid_t mark = -cmd;
-		if (write(cs->watch_fd, &mark, sizeof(mark)) != (ssize_t)sizeof(mark) ||
-		    pidns_go(cs, &ns) != 0) {
-			int st = 0;
-			waitpid(cmd, &st, 0);
+		int rc = -2;
+		if (write(cs->watch_fd, &mark, sizeof(mark)) == (ssize_t)sizeof(mark))
+			rc = pidns_go(cs, &ns);
+		else if (kill(cmd, SIGKILL) == 0)
+			waitpid(cmd, &ns.status, 0);
+		if (rc != 0) {
 			kill(watcher, SIGKILL);
-			pidns_close(&ns);
-			return exit_code(st);
+			close(cs->watch_fd);
+			watch_init_pidfd = -1;
+			if (rc == -2) {
+				pidns_close(&ns);
+				return exit_code(ns.status); /* the init said why */
+			}
+			in_ns = false; /* refused after all: the scan */
 		}
-		cmd_pidfd = ns.cmd_pidfd;
-	} else {
+		cmd_pidfd = in_ns ? ns.cmd_pidfd : -1;
+	}
+	if (!in_ns) {
+		watcher = watcher_start(&cs->watch_fd);
 		cmd = spawn_command(cs);
 	}
 	if (cmd < 0) {
