@@ -144,6 +144,12 @@ fg" "$RC $OUT" "$WHO/$B: (3) a background job the command waits for"
 	is 124 "$RC" "$WHO/$B: (3) --timeout: exit 124"
 	is "" "$(pids_of "^sleep $N7\$")" "$WHO/$B: (3) --timeout: the tree is gone"
 	reap_all "^sleep $N7\$"
+	[ "$B" = landlock ] || return 0
+	# The namespace's init: the command can neither kill nor stop it.
+	run_in "$W" $CS -- sh -c "$TOP/tests/helpers/try kill 1 9; $TOP/tests/helpers/try kill 1 19; echo alive"
+	is "0 EPERM
+EPERM
+alive" "$RC $OUT" "$WHO/$B: (3) the command cannot SIGKILL or SIGSTOP its init (PID 1)"
 }
 
 t_explain() {
