@@ -49,6 +49,8 @@ enum { MSG_READY = 1, MSG_NOPROC, MSG_STARTED, MSG_STATUS };
 
 struct init_msg {
 	int kind;
+	int spawn_errno;  /* MSG_STARTED: the command could not be spawned */
+	pid_t cmd;        /* MSG_STARTED: its PID (the host's without a namespace) */
 	int exec_errno;   /* MSG_STARTED */
 	int notify_fd;    /* MSG_STARTED: the listener, in the shared table */
 	int cmd_pidfd;    /* MSG_STARTED: a pidfd on the command */
@@ -169,10 +171,52 @@ static void on_term(int sig)
 	(void)sig;
 }
 
+/* Without a namespace: every process the command started is a
+ * descendant of this subreaper (orphans come back to it), so kill its
+ * children and reap them, again, until it has none.  Nothing is scanned
+ * that a process could slip past, and "none left" is the kernel's ECHILD,
+ * not an empty pass.  Bounded (10 s). */
+static void kill_descendants(void)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		char buf[4096];
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		for (char *s = buf, *e; *s; s = e) {
+			long pid = strtol(s, &e, 10);
+			if (e == s)
+				break;
+			if (pid > 0)
+				kill((pid_t)pid, SIGKILL);
+		}
+		pid_t r;
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (r < 0 && errno == ECHILD)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec > 10)
+			return;
+		if (n <= 0) {
+			struct timespec ts = { 0, 100000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
 /* The init's loop: reap orphans; the supervisor's SIGTERM goes to every
  * process of the namespace; when the command ends, report and exit,
- * which makes the kernel kill whatever is left. */
-static __attribute__((noreturn)) void init_loop(pid_t cmd, int ctl)
+ * which makes the kernel kill whatever is left.  Without a namespace
+ * (ns false) the init kills every descendant itself, when the command
+ * ends and when the supervisor is gone. */
+static __attribute__((noreturn)) void init_loop(pid_t cmd, int ctl, bool ns, int sup_pidfd)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -190,6 +234,8 @@ static __attribute__((noreturn)) void init_loop(pid_t cmd, int ctl)
 		pid_t r;
 		while ((r = waitpid(-1, &st, WNOHANG)) > 0 || (r < 0 && errno == EINTR))
 			if (r == cmd) {
+				if (!ns)
+					kill_descendants();
 				struct init_msg m = { .kind = MSG_STATUS, .status = st };
 				send_msg(ctl, &m);
 				_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
@@ -202,11 +248,19 @@ static __attribute__((noreturn)) void init_loop(pid_t cmd, int ctl)
 			nanosleep(&ts, NULL);
 			continue;
 		}
+		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { ns ? -1 : sup_pidfd, POLLIN, 0 } };
+		if (poll(pf, 2, -1) < 0)
+			continue;
+		if (pf[1].revents) {
+			/* The supervisor is gone (SIGKILLed, or with the agent). */
+			kill_descendants();
+			_exit(128 + SIGKILL);
+		}
 		if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
 			continue;
 		/* ssi_pid is 0 for a sender outside the namespace: only the
 		 * supervisor (a command inside may not broadcast through us). */
-		if (si.ssi_signo == SIGTERM && si.ssi_pid == 0)
+		if (ns && si.ssi_signo == SIGTERM && si.ssi_pid == 0)
 			kill(-1, SIGTERM);
 	}
 }
@@ -214,24 +268,19 @@ static __attribute__((noreturn)) void init_loop(pid_t cmd, int ctl)
 struct init_arg {
 	struct child_spec *cs;
 	int sup_pidfd, go, ctl;
+	bool ns;
 };
 
-/* PID 1 of the new namespace: a copy of the supervisor sharing its
- * descriptor table.  Never returns. */
-static int init_main(void *arg)
+/* The namespaces' side of the init: die with the supervisor, map ids,
+ * mounts.  Exits when a namespace cannot be set up. */
+static void init_ns(struct init_arg *a, struct child_spec *cs)
 {
-	struct init_arg *a = arg;
-	struct child_spec *cs = a->cs;
-	die_in_child = true;
 	/* Die with the supervisor.  PR_SET_PDEATHSIG races with its death and
 	 * getppid() is 0 for a parent outside the namespace: a pidfd on the
 	 * supervisor, opened before the clone, says whether it is gone. */
 	struct pollfd pf = { a->sup_pidfd, POLLIN, 0 };
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || poll(&pf, 1, 0) != 0)
 		_exit(EXIT_SETUP);
-	/* The sandbox's own session: out of the agent's process group and
-	 * away from its terminal. */
-	setsid();
 	const char *step;
 	int rc = ns_setup(cs->uid != 0, cs->uid, cs->gid, &step);
 	if (rc) {
@@ -245,24 +294,48 @@ static int init_main(void *arg)
 	 * mount just made on it or above it. */
 	if (chdir(cs->cwd) != 0)
 		die_errno("cannot enter %s", cs->cwd);
+}
+
+/* The init: PID 1 of the new namespace, or (ns false) a subreaper that
+ * outlives the supervisor to kill what the command started.  A copy of
+ * the supervisor sharing its descriptor table.  Never returns. */
+static int init_main(void *arg)
+{
+	struct init_arg *a = arg;
+	struct child_spec *cs = a->cs;
+	die_in_child = true;
+	/* The sandbox's own session: out of the agent's process group (which
+	 * the agent may SIGKILL whole) and away from its terminal.  Refused
+	 * under an outer clawshim: a process group then. */
+	if (setsid() < 0)
+		setpgid(0, 0);
+	if (a->ns)
+		init_ns(a, cs);
+	else if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+		_exit(EXIT_SETUP);
 	struct init_msg ready = { .kind = MSG_READY };
 	send_msg(a->ctl, &ready);
-	char go;
-	if (read(a->go, &go, 1) != 1)
+	/* "Go" is the watcher's pipe, started after we were forked (in the
+	 * shared table): the command tells it its PID when there is no
+	 * namespace. */
+	int watch_fd;
+	if (read(a->go, &watch_fd, sizeof(watch_fd)) != (ssize_t)sizeof(watch_fd))
 		_exit(EXIT_SETUP);
+	cs->watch_fd = watch_fd;
 	cs->supervisor = getpid();
-	cs->in_pidns = true;
+	cs->in_pidns = a->ns;
 	cs->exec_errno = 0;
 	cs->notify_fd = -1;
 	pid_t cmd = spawn_command(cs);
-	if (cmd < 0)
-		die_errno("cannot start the command");
 	struct init_msg m = {
-		.kind = MSG_STARTED, .exec_errno = cs->exec_errno, .notify_fd = cs->notify_fd,
-		.cmd_pidfd = (int)syscall(SYS_pidfd_open, cmd, 0),
+		.kind = MSG_STARTED, .spawn_errno = cmd < 0 ? errno : 0, .cmd = cmd,
+		.exec_errno = cs->exec_errno, .notify_fd = cs->notify_fd,
+		.cmd_pidfd = cmd > 0 ? (int)syscall(SYS_pidfd_open, cmd, 0) : -1,
 	};
 	send_msg(a->ctl, &m);
-	init_loop(cmd, a->ctl);
+	if (cmd < 0)
+		_exit(EXIT_SETUP);
+	init_loop(cmd, a->ctl, a->ns, a->sup_pidfd);
 }
 
 /* Read one message from the init, or learn that it died: 0, or -1 when
@@ -285,10 +358,11 @@ static int recv_msg(struct pidns_run *r, struct init_msg *m)
 
 /* Fork the init into its namespaces (it waits for pidns_go()).  Its PID,
  * or -1 (errno) when the host refuses the namespaces: nothing ran. */
-pid_t pidns_start(struct child_spec *cs, struct pidns_run *r)
+pid_t pidns_start(struct child_spec *cs, struct pidns_run *r, bool ns)
 {
 	int go[2], ctl[2];
 	r->init_pidfd = r->cmd_pidfd = -1;
+	r->spawn_errno = 0;
 	r->sup_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (r->sup_pidfd < 0)
 		return -1;
@@ -297,7 +371,7 @@ pid_t pidns_start(struct child_spec *cs, struct pidns_run *r)
 	r->go = go[1];
 	r->ctl = ctl[0];
 	fcntl(r->ctl, F_SETFL, O_NONBLOCK);
-	struct init_arg a = { cs, r->sup_pidfd, go[0], ctl[1] };
+	struct init_arg a = { cs, r->sup_pidfd, go[0], ctl[1], ns };
 	void *stack = mmap(NULL, INIT_STACK, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
@@ -305,7 +379,7 @@ pid_t pidns_start(struct child_spec *cs, struct pidns_run *r)
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = clone(init_main, (char *)stack + INIT_STACK,
-			  ns_flags(cs->uid) | CLONE_FILES | SIGCHLD, &a);
+			  (ns ? ns_flags(cs->uid) : 0) | CLONE_FILES | SIGCHLD, &a);
 	int e = errno;
 	munmap(stack, INIT_STACK);
 	if (pid < 0) {
@@ -335,7 +409,7 @@ pid_t pidns_start(struct child_spec *cs, struct pidns_run *r)
 int pidns_go(struct child_spec *cs, struct pidns_run *r)
 {
 	struct init_msg m = { 0 };
-	(void)!write(r->go, "g", 1);
+	(void)!write(r->go, &cs->watch_fd, sizeof(cs->watch_fd));
 	if (recv_msg(r, &m) != 0 || m.kind != MSG_READY) {
 		/* A /proc that cannot be mounted (a container masks parts of
 		 * the host's), a map refused: no namespace after all. */
@@ -345,11 +419,13 @@ int pidns_go(struct child_spec *cs, struct pidns_run *r)
 		pidns_close(r);
 		return m.kind == MSG_NOPROC ? -1 : -2;
 	}
-	if (recv_msg(r, &m) != 0 || m.kind != MSG_STARTED) {
+	if (recv_msg(r, &m) != 0 || m.kind != MSG_STARTED || m.spawn_errno) {
 		r->status = 0;
 		waitpid(r->init, &r->status, 0);
+		r->spawn_errno = m.kind == MSG_STARTED ? m.spawn_errno : 0;
 		return -2;
 	}
+	r->cmd = m.cmd;
 	cs->exec_errno = m.exec_errno;
 	cs->notify_fd = m.notify_fd;
 	r->cmd_pidfd = m.cmd_pidfd;

@@ -75,11 +75,15 @@ struct pidns_run {
 	int sup_pidfd, init_pidfd, cmd_pidfd;
 	int go, ctl;   /* to the init, from the init */
 	pid_t init;
+	pid_t cmd;     /* the command's PID (the host's without a namespace) */
 	int status;    /* the init's wait status when pidns_go() gave -2 */
+	int spawn_errno; /* and why the command could not be spawned, or 0 */
 };
 /* Fork the namespace's init, which waits for pidns_go(): its PID, or -1
- * when the host refuses the namespaces (nothing ran). */
-pid_t pidns_start(struct child_spec *cs, struct pidns_run *r);
+ * when the host refuses the namespaces (nothing ran).  With ns false, no
+ * namespaces: the init is a subreaper in a session of its own that kills
+ * every descendant when the command ends or the supervisor dies. */
+pid_t pidns_start(struct child_spec *cs, struct pidns_run *r, bool ns);
 /* Let the init set up and spawn the command: 0; -1 when the namespaces
  * could not be set up after all (nothing ran, init reaped); -2 when the
  * init failed and said why (status in r->status). */

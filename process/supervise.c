@@ -462,6 +462,57 @@ static bool wrapper_setup_failed(const struct child_spec *cs, int status)
 	       ioctl(cs->keep_fd[KEEP_READY], FIONREAD, &left) == 0 && left > 0;
 }
 
+enum { START_DIRECT, START_NS, START_INIT, START_FAILED };
+
+/* Start the watcher and the command.  On in-process backends through an
+ * init: in a PID namespace where the host allows one (START_NS), else a
+ * subreaper outside clawshim's process group that kills every descendant
+ * when clawshim dies (START_INIT).  Wrappers, and a host that refuses
+ * even that: the command is our child (START_DIRECT).  The PID to reap
+ * (the init's, or the command's); -1 and errno when the command could not
+ * be spawned; START_FAILED when the init failed and said why. */
+static pid_t start(struct child_spec *cs, struct pidns_run *ns, pid_t *watcher, int *how)
+{
+	bool ns_ok = !(cs->plan->seccomp & SC_NESTED);
+	for (int pass = ns_ok ? 0 : 1; !cs->plan->wrapper.n && pass < 2; pass++) {
+		pid_t init = pidns_start(cs, ns, pass == 0);
+		if (init < 0)
+			continue;
+		/* The watcher first; in a namespace told so (sid < 0): the
+		 * command cannot tell it its PID there. */
+		watch_init_pidfd = pass == 0 ? ns->init_pidfd : -1;
+		*watcher = watcher_start(&cs->watch_fd);
+		pid_t mark = -init;
+		int rc = -2;
+		if (pass == 1 || write(cs->watch_fd, &mark, sizeof(mark)) == (ssize_t)sizeof(mark))
+			rc = pidns_go(cs, ns);
+		else if (kill(init, SIGKILL) == 0)
+			waitpid(init, &ns->status, 0);
+		if (rc == 0) {
+			cmd_pidfd = ns->cmd_pidfd;
+			*how = pass == 0 ? START_NS : START_INIT;
+			return init;
+		}
+		if (rc == -2 && ns->spawn_errno) {
+			pidns_close(ns);
+			errno = ns->spawn_errno;
+			return -1; /* as a failed spawn_command() */
+		}
+		kill(*watcher, SIGKILL);
+		close(cs->watch_fd);
+		watch_init_pidfd = -1;
+		if (rc == -2) {
+			pidns_close(ns);
+			*how = START_FAILED;
+			return -1;
+		}
+		/* -1: the namespaces were refused after all; no init then. */
+	}
+	*how = START_DIRECT;
+	*watcher = watcher_start(&cs->watch_fd);
+	return spawn_command(cs);
+}
+
 /* Run the command under supervision; returns clawshim's exit status. */
 int supervise(struct child_spec *cs)
 {
@@ -500,37 +551,15 @@ int supervise(struct child_spec *cs)
 	 * backends; a wrapper makes its own or is not ours to nest): `cmd`
 	 * is then its init, which dies with us and takes every process of
 	 * the namespace with it.  Elsewhere, the scan (kill_session). */
-	struct pidns_run ns = { -1, -1, -1, -1, -1, 0, 0 };
-	pid_t cmd = -1, watcher = -1;
-	if (!cs->plan->wrapper.n && !(cs->plan->seccomp & SC_NESTED))
-		cmd = pidns_start(cs, &ns);
-	bool in_ns = cmd > 0;
-	if (in_ns) {
-		/* The watcher first, told it is the namespace's (sid < 0). */
-		watch_init_pidfd = ns.init_pidfd;
-		watcher = watcher_start(&cs->watch_fd);
-		pid_t mark = -cmd;
-		int rc = -2;
-		if (write(cs->watch_fd, &mark, sizeof(mark)) == (ssize_t)sizeof(mark))
-			rc = pidns_go(cs, &ns);
-		else if (kill(cmd, SIGKILL) == 0)
-			waitpid(cmd, &ns.status, 0);
-		if (rc != 0) {
-			kill(watcher, SIGKILL);
-			close(cs->watch_fd);
-			watch_init_pidfd = -1;
-			if (rc == -2) {
-				pidns_close(&ns);
-				return exit_code(ns.status); /* the init said why */
-			}
-			in_ns = false; /* refused after all: the scan */
-		}
-		cmd_pidfd = in_ns ? ns.cmd_pidfd : -1;
-	}
-	if (!in_ns) {
-		watcher = watcher_start(&cs->watch_fd);
-		cmd = spawn_command(cs);
-	}
+	struct pidns_run ns = { -1, -1, -1, -1, -1, 0, 0, 0, 0 };
+	pid_t watcher = -1;
+	int how = START_DIRECT;
+	pid_t cmd = start(cs, &ns, &watcher, &how);
+	if (how == START_FAILED)
+		return exit_code(ns.status); /* the init said why */
+	bool in_ns = how == START_NS, via_init = how != START_DIRECT;
+	/* The command's own PID here: its session's, for the scan. */
+	pid_t sess = how == START_INIT ? ns.cmd : cmd;
 	if (cmd < 0) {
 		int e = errno;
 		kill(watcher, SIGKILL);
@@ -547,7 +576,7 @@ int supervise(struct child_spec *cs)
 	bool done = false, timed_out = false;
 	if (cs->exec_errno) {
 		waitpid(cmd, &status, 0);
-		if (in_ns)
+		if (via_init)
 			status = pidns_status(&ns, status);
 		warn("%s: %s", cs->argv[0], strerror(cs->exec_errno));
 		if (cs->exec_errno == ENOENT)
@@ -560,7 +589,7 @@ int supervise(struct child_spec *cs)
 	if (cs->notify_fd >= 0) {
 		notify_rules_init(&rules, cs->p);
 		if (cs->plan->mounts || in_ns)
-			notify_accept_namespaces(cmd);
+			notify_accept_namespaces(in_ns ? cmd : sess);
 	}
 	int tfd = -1, phase = 0;
 	bool notify_fd_done = false;
@@ -603,7 +632,7 @@ int supervise(struct child_spec *cs)
 				if (cs->plan->signal_inside && wrapped_command(cmd, &held, &init) > 0 &&
 				    held >= 0)
 					close(held);
-				kill_session(init > 0 ? init : cmd, SIGTERM, false);
+				kill_session(init > 0 ? init : sess, SIGTERM, false);
 				close(tfd);
 				tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
 				phase = 1;
@@ -611,7 +640,7 @@ int supervise(struct child_spec *cs)
 				if (in_ns)
 					kill(cmd, SIGKILL); /* the kernel kills the namespace */
 				else
-					kill_session(cmd, SIGKILL, true);
+					kill_session(sess, SIGKILL, true);
 				close(tfd);
 				tfd = -1;
 			}
@@ -624,8 +653,8 @@ int supervise(struct child_spec *cs)
 		}
 		reap_all(cmd, &status, &done);
 	}
-	kill_leftovers(cmd, cmd, &status, &done);
-	if (in_ns) {
+	kill_leftovers(sess, cmd, &status, &done);
+	if (via_init) {
 		status = pidns_status(&ns, status);
 		pidns_close(&ns);
 		cmd_pidfd = -1;
