@@ -511,8 +511,9 @@ int main(int argc, char **argv)
 		char pidns_why[400];
 		pl.pidns = !pl.wrapper.n && !(pl.seccomp & SC_NESTED) &&
 			   pidns_probe(why, sizeof(why)) == 0 ? 1 : -1;
-		snprintf(pidns_why, sizeof(pidns_why), "only the watcher's /proc scan, which a "
-			 "process that keeps forking can outrun: no PID namespace here (%s)", why);
+		snprintf(pidns_why, sizeof(pidns_why), "no PID namespace here (%s): the init kills "
+			 "child after child, and a process that forks faster than it kills could in "
+			 "principle outrun it; the kernel's namespace kill cannot be outrun", why);
 		pl.pidns_why = pidns_why;
 		plan_add_common(&pl, &p);
 		int rc = explain(&p, be, &pl, cmd.argv, o.json, unavailable[0] ? unavailable : NULL);

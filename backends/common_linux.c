@@ -27,9 +27,9 @@ void plan_add_common(struct plan *pl, const struct policy *p)
 			 "(PR_SET_PDEATHSIG), and when the init dies the kernel kills every process "
 			 "of the namespace at once", NULL, true);
 	} else {
-		plan_add(pl, dwp, "supervisor (subreaper, PR_SET_PDEATHSIG) and a watcher outside "
-			 "clawshim's process group, which scans /proc for the command's session", NULL,
-			 true);
+		plan_add(pl, dwp, "an init outside clawshim's process group, a subreaper of "
+			 "everything the command starts: when clawshim dies it kills its children "
+			 "until the kernel says none are left (ECHILD)", NULL, true);
 		plan_add(pl, churn, NULL, pl->pidns_why ? pl->pidns_why : "no PID namespace here",
 			 false);
 	}

@@ -65,20 +65,24 @@ t_group_kill() {
 	ALL="^sleep ($N1|$N2|$N3|$N4|$N5)\$|^($CHURN|churn) $M"
 	bad=0
 	for i in $(seq 1 "$REPS"); do
-		rm -f "$W/ready"
-		$AS setsid $CS -- sh -c "sleep $N1 & sleep $N2 & (setsid sleep $N3 &) ; (sleep $N4 &)
+		rm -f "$W/ready" "$W/pid"
+		# setsid(1) in a process that leads no group: no fork, so the
+		# PID written is clawshim's, and its process group's.
+		$AS $PRE sh -c 'echo $$ >"$0"; exec setsid "$@"' "$W/pid" $CS -- sh -c \
+			"sleep $N1 & sleep $N2 & (setsid sleep $N3 &) ; (sleep $N4 &)
 $CHURN $M & sleep $N5 & echo ready >$W/ready; wait" </dev/null >/dev/null 2>&1 &
-		PG=$!
+		BG=$!
 		wait_file "$W/ready" 10 && appear "^sleep $N5\$" 10 && appear "^sleep $N4\$" 10 ||
 			{ bad=$((bad + 1)); diag "round $i: the tree did not start"; }
 		sleep 0.1
+		PG=$(cat "$W/pid")
 		/bin/kill -s KILL -- "-$PG"
 		if ! gone_within "$ALL" 10; then
 			bad=$((bad + 1))
 			diag "round $i: survivors: $(survivors "$ALL")"
 		fi
 		reap_all "$ALL"
-		wait "$PG" 2>/dev/null
+		wait "$BG" 2>/dev/null
 	done
 	is 0 "$bad" "$WHO/$B: (1) SIGKILL to clawshim's process group: nothing of the sandbox left after 1 s, $REPS rounds"
 }
@@ -95,18 +99,19 @@ t_churn() {
 	for i in $(seq 1 "$REPS"); do
 		rm -f "$W/ready" "$W/ppid"
 		if [ "$1" = agent ]; then
-			$AS sh -c 'echo $$ >"$0"; "$@"; :' "$W/ppid" $CS -- sh -c \
+			$AS $PRE sh -c 'echo $$ >"$0"; "$@"; :' "$W/ppid" $CS -- sh -c \
 				"$CHURN $M & $CHURN $M & sleep $N6 & echo ready >$W/ready; wait" \
 				</dev/null >/dev/null 2>&1 &
 		else
-			$AS $CS -- sh -c "$CHURN $M & $CHURN $M & sleep $N6 & echo ready >$W/ready; wait" \
+			$AS $PRE sh -c 'echo $$ >"$0"; exec "$@"' "$W/ppid" $CS -- sh -c \
+				"$CHURN $M & $CHURN $M & sleep $N6 & echo ready >$W/ready; wait" \
 				</dev/null >/dev/null 2>&1 &
 		fi
 		BG=$!
 		wait_file "$W/ready" 10 && appear "^sleep $N6\$" 10 && appear "churn $M" 10 ||
 			{ bad=$((bad + 1)); diag "round $i: the tree did not start"; }
 		sleep 0.2
-		if [ "$1" = agent ]; then kill -9 "$(cat "$W/ppid")"; else kill -9 "$BG"; fi
+		kill -9 "$(cat "$W/ppid")"
 		if ! gone_within "$ALL" 10; then
 			bad=$((bad + 1))
 			diag "round $i: survivors: $(survivors "$ALL")"
@@ -161,6 +166,31 @@ t_explain() {
 	esac
 }
 
+# Where no PID namespace can be made (here: an unprivileged user under
+# bwrap --disable-userns, as in a container that refuses user
+# namespaces): the subreaper init holds the same three attacks.
+t_fallback() {
+	[ "$WHO" = root ] && return 0
+	if ! command -v bwrap >/dev/null 2>&1; then
+		skip "bwrap is missing: cannot make a host without user namespaces"
+		return 0
+	fi
+	B=landlock
+	CS="$CLAWSHIM --backend $B --read-only $TOP/tests/helpers"
+	PRE="bwrap --unshare-user --disable-userns --dev-bind / / --"
+	OUT=$($AS $PRE $CS --explain -- true 2>&1)
+	like "$OUT" "*not enforced  processes that keep forking*no PID namespace here*" \
+		"$WHO/no-userns: --explain says plainly that no PID namespace holds it"
+	like "$OUT" "*every process started dies with clawshim*by an init outside clawshim's process group*" \
+		"$WHO/no-userns: --explain names the subreaper init"
+	B=fallback
+	t_group_kill
+	t_churn cs
+	t_churn agent
+	PRE=""
+}
+
+PRE=""
 t_all() {
 	for B in landlock bwrap; do
 		[ "$B" = bwrap ] && ! command -v bwrap >/dev/null 2>&1 && { skip "bwrap is missing"; continue; }
@@ -175,4 +205,5 @@ t_all() {
 }
 
 for_each_user t_all
+for_each_user t_fallback
 done_testing
