@@ -462,6 +462,37 @@ static bool wrapper_setup_failed(const struct child_spec *cs, int status)
 	       ioctl(cs->keep_fd[KEEP_READY], FIONREAD, &left) == 0 && left > 0;
 }
 
+/* The timeout's timer fired: the first time TERM the whole tree and arm
+ * the grace, the second time KILL it.  The timer to wait on next, or -1. */
+static int on_timer(const struct child_spec *cs, pid_t cmd, pid_t sess, bool in_ns, int tfd,
+		    int *phase)
+{
+	uint64_t ticks;
+	(void)!read(tfd, &ticks, sizeof(ticks));
+	close(tfd);
+	if (*phase == 1) {
+		if (in_ns)
+			kill(cmd, SIGKILL); /* the init: the kernel kills the namespace */
+		else
+			kill_session(sess, SIGKILL, true);
+		return -1;
+	}
+	*phase = 1;
+	if (in_ns) {
+		kill(cmd, SIGTERM); /* the init TERMs every process of the namespace */
+	} else {
+		/* Under bwrap the tree is the session of its init
+		 * (--new-session): TERM to bwrap would end it by SIGKILL,
+		 * unseen. */
+		int held = -1;
+		pid_t init = -1;
+		if (cs->plan->signal_inside && wrapped_command(cmd, &held, &init) > 0 && held >= 0)
+			close(held);
+		kill_session(init > 0 ? init : sess, SIGTERM, false);
+	}
+	return make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
+}
+
 enum { START_DIRECT, START_NS, START_INIT, START_FAILED };
 
 /* Start the watcher and the command.  On in-process backends through an
@@ -611,39 +642,8 @@ int supervise(struct child_spec *cs)
 			cs->notify_fd = -1;
 		}
 		if (pfd[1].revents & POLLIN) {
-			uint64_t ticks;
-			(void)!read(tfd, &ticks, sizeof(ticks));
-			if (phase == 0) {
-				/* Timeout: TERM the whole tree, KILL after the grace.
-				 * Under bwrap the tree is the session of its init
-				 * (--new-session): TERM to bwrap would end it by
-				 * SIGKILL, unseen. */
-				timed_out = true;
-				if (in_ns) {
-					/* The init TERMs every process of the namespace. */
-					kill(cmd, SIGTERM);
-					close(tfd);
-					tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
-					phase = 1;
-					continue;
-				}
-				int held = -1;
-				pid_t init = -1;
-				if (cs->plan->signal_inside && wrapped_command(cmd, &held, &init) > 0 &&
-				    held >= 0)
-					close(held);
-				kill_session(init > 0 ? init : sess, SIGTERM, false);
-				close(tfd);
-				tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
-				phase = 1;
-			} else {
-				if (in_ns)
-					kill(cmd, SIGKILL); /* the kernel kills the namespace */
-				else
-					kill_session(sess, SIGKILL, true);
-				close(tfd);
-				tfd = -1;
-			}
+			timed_out = true;
+			tfd = on_timer(cs, cmd, sess, in_ns, tfd, &phase);
 		}
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
