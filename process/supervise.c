@@ -6,11 +6,17 @@
  * subreaper, so every process the command starts stays its descendant;
  * it forwards signals, enforces the timeout, answers seccomp user
  * notifications, and when the command exits it kills whatever the command
- * left behind.  A watcher, started before the command, waits for the
- * supervisor's end of a pipe to close: if the supervisor is SIGKILLed (or
- * killed by PR_SET_PDEATHSIG when the agent dies) the watcher kills the
- * command's whole session.  setsid() is refused inside, so the session is
- * a complete handle on everything the command started.
+ * left behind.  On the in-process backends the command runs under an
+ * init (pidns.c) in a PID namespace of its own, which the kernel kills
+ * whole when the init dies with the supervisor: a SIGKILL to clawshim's
+ * process group or a process that keeps forking cannot outrun that.
+ * A watcher, started before the command in a session of its own, waits
+ * for the supervisor's end of a pipe to close: if the supervisor is
+ * SIGKILLed (or killed by PR_SET_PDEATHSIG when the agent dies) it waits
+ * for the namespace to be gone, or (no namespace) kills the command's
+ * whole session, then checks the guarded paths.  setsid() is refused
+ * inside, so the session is a complete handle on everything the command
+ * started.
  */
 #include "process.h"
 
@@ -578,10 +584,11 @@ int supervise(struct child_spec *cs)
 	cs->exec_errno = 0;
 	cs->notify_fd = -1;
 	cs->in_pidns = false;
-	/* A PID namespace where the host lets us make one (in-process
-	 * backends; a wrapper makes its own or is not ours to nest): `cmd`
-	 * is then its init, which dies with us and takes every process of
-	 * the namespace with it.  Elsewhere, the scan (kill_session). */
+	/* In-process backends run the command under an init (pidns.c): in a
+	 * PID namespace where the host lets us make one, `cmd` is then its
+	 * init, which dies with us and takes every process of the namespace
+	 * with it; else a subreaper that outlives us to kill them.  A wrapper
+	 * makes its own namespace (bwrap) or is not ours to nest. */
 	struct pidns_run ns = { -1, -1, -1, -1, -1, 0, 0, 0, 0 };
 	pid_t watcher = -1;
 	int how = START_DIRECT;
