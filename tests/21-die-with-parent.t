@@ -127,31 +127,32 @@ t_churn() {
 t_work() {
 	set_base
 	W=$(newdir work-$B)
-	run_in "$W" $CS -- sh -c 'echo out; exit 3'
+	run_in "$W" $PRE $CS -- sh -c 'echo out; exit 3'
 	is "3 out" "$RC $OUT" "$WHO/$B: (3) the command's exit status and output"
-	run_in "$W" $CS -- sh -c 'printf "a\nb\nc\n" | grep -c . | tr 3 x'
+	run_in "$W" $PRE $CS -- sh -c 'printf "a\nb\nc\n" | grep -c . | tr 3 x'
 	is "0 x" "$RC $OUT" "$WHO/$B: (3) a pipeline"
-	run_in "$W" $CS -- sh -c '(sleep 0.3; echo bg) & wait; echo fg'
+	run_in "$W" $PRE $CS -- sh -c '(sleep 0.3; echo bg) & wait; echo fg'
 	is "0 bg
 fg" "$RC $OUT" "$WHO/$B: (3) a background job the command waits for"
-	run_in "$W" $CS -- sh -c 'kill -USR1 $$'
+	run_in "$W" $PRE $CS -- sh -c 'kill -USR1 $$'
 	is 138 "$RC" "$WHO/$B: (3) killed by a signal: 128+N"
-	rm -f "$W/ready" "$W/got"
-	$AS $CS -- sh -c "trap 'echo got >$W/got; exit 7' TERM; echo r >$W/ready; while :; do sleep 0.05; done" \
+	rm -f "$W/ready" "$W/got" "$W/pid"
+	$AS $PRE sh -c 'echo $$ >"$0"; exec "$@"' "$W/pid" $CS -- sh -c \
+		"trap 'echo got >$W/got; exit 7' TERM; echo r >$W/ready; while :; do sleep 0.05; done" \
 		</dev/null >/dev/null 2>&1 &
 	P=$!
 	wait_file "$W/ready" 10
-	kill -TERM "$P"
+	kill -TERM "$(cat "$W/pid")"
 	wait "$P"
 	is "7 got" "$? $(cat "$W/got" 2>/dev/null)" "$WHO/$B: (3) TERM to clawshim reaches the command's trap"
 	N7=$(n 7)
-	run_in "$W" $SAFETY $CS --timeout 1 -- sh -c "sleep $N7 & sleep $N7; :"
+	run_in "$W" $SAFETY $PRE $CS --timeout 1 -- sh -c "sleep $N7 & sleep $N7; :"
 	is 124 "$RC" "$WHO/$B: (3) --timeout: exit 124"
 	is "" "$(pids_of "^sleep $N7\$")" "$WHO/$B: (3) --timeout: the tree is gone"
 	reap_all "^sleep $N7\$"
 	[ "$B" = landlock ] || return 0
 	# The namespace's init: the command can neither kill nor stop it.
-	run_in "$W" $CS -- sh -c "$TOP/tests/helpers/try kill 1 9; $TOP/tests/helpers/try kill 1 19; echo alive"
+	run_in "$W" $PRE $CS -- sh -c "$TOP/tests/helpers/try kill 1 9; $TOP/tests/helpers/try kill 1 19; echo alive"
 	is "0 EPERM
 EPERM
 alive" "$RC $OUT" "$WHO/$B: (3) the command cannot SIGKILL or SIGSTOP its init (PID 1)"
@@ -184,6 +185,7 @@ t_fallback() {
 	like "$OUT" "*every process started dies with clawshim*by an init outside clawshim's process group*" \
 		"$WHO/no-userns: --explain names the subreaper init"
 	B=fallback
+	t_work
 	t_group_kill
 	t_churn cs
 	t_churn agent
