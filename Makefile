@@ -72,7 +72,7 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
               backends/firejail.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
               backends/path.c
 PROCESS_SRC = process/supervise.c process/guards.c process/guards_git.c process/child.c process/limits.c process/env.c \
-              process/cgroup.c process/mountns.c process/mountns_plan.c \
+              process/cgroup.c process/pidns.c process/mountns.c process/mountns_plan.c \
               process/notify.c process/notify_serve.c process/notify_ops.c \
               process/notify_net.c process/audit.c process/audit_log.c process/audit_last.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
@@ -101,7 +101,7 @@ CORE_OBJ    = $(CORE_SRC:.c=.o)
 HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
-HELPERS     = tests/helpers/try tests/helpers/notify_probe tests/helpers/race
+HELPERS     = tests/helpers/try tests/helpers/notify_probe tests/helpers/race tests/helpers/churn
 
 .PHONY: all check check-run check-unit install uninstall clean dist demo bench static fuzz-json
 all: $(PROGRAMS)

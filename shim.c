@@ -688,6 +688,16 @@ int main(int argc, char **argv)
 	if (getenv("CLAWSHIM_BACKEND"))
 		pl.seccomp |= SC_NESTED;
 	if (o.explain) {
+		/* Whether die-with-parent is held by a PID namespace or only by
+		 * a scan, said for this host (tried: a container may refuse). */
+		char why[256] = "under an outer clawshim, whose filter refuses namespaces";
+		char pidns_why[400];
+		pl.pidns = !pl.wrapper.n && !(pl.seccomp & SC_NESTED) &&
+			   pidns_probe(why, sizeof(why)) == 0 ? 1 : -1;
+		snprintf(pidns_why, sizeof(pidns_why), "no PID namespace here (%s): the init kills "
+			 "child after child, and a process that forks faster than it kills could in "
+			 "principle outrun it; the kernel's namespace kill cannot be outrun", why);
+		pl.pidns_why = pidns_why;
 		plan_add_common(&pl, &p);
 		int rc = explain(&p, be, &pl, cmd.argv, o.json, unavailable[0] ? unavailable : NULL);
 		if (unavailable[0]) {

@@ -465,3 +465,10 @@ int supervise(struct child_spec *cs)
 	}
 	return exit_code(status);
 }
+
+/* --explain asks: there are no PID namespaces on this build. */
+int pidns_probe(char *why, size_t whylen)
+{
+	snprintf(why, whylen, "no PID namespaces on this system");
+	return -1;
+}
