@@ -17,7 +17,13 @@ static void emit(FILE *out, const char *key, const char *prefix,
 		 const char *value, const char *comment)
 {
 	size_t len = strlen(key) + 3 + strlen(prefix) + strlen(value);
-	if (!*comment) {
+	/* An item written "key=value" in a full line does not fit with the
+	 * blanks around '=': drop them rather than emit a refused line. */
+	if (len > POLICY_MAX_LINE) {
+		if (*comment)
+			fprintf(out, "; %.*s\n", POLICY_MAX_LINE - 2, comment);
+		fprintf(out, "%s=%s%s\n", key, prefix, value);
+	} else if (!*comment) {
 		fprintf(out, "%s = %s%s\n", key, prefix, value);
 	} else if (len + 3 + strlen(comment) <= POLICY_MAX_LINE) {
 		fprintf(out, "%s = %s%s ; %s\n", key, prefix, value, comment);
