@@ -174,3 +174,56 @@ clean:
 	rm -f clawshim clawsh clawshim-probe *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
 	      tools/genfilters backends/filters.gen.c
 	rm -rf tests/tmp
+
+# ------------------------------------------------------------ assurance
+# Fuzzing (clang's libFuzzer), sanitizer builds and linters; none of them
+# is part of `make` or `make check`.  README "Fuzzing and sanitizers".
+.PHONY: fuzz fuzz-build fuzz-corpus check-asan lint lint-cppcheck lint-clang-tidy
+
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 120
+FUZZ_DIR    = build-fuzz
+FUZZ_TARGETS = policy expand
+# -fno-sanitize-recover: a UBSan finding stops the run like a crash.
+FUZZ_FLAGS  = -g -O1 -fno-omit-frame-pointer \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+# The policy code the targets reach; fuzz_expand compiles resolve.c into
+# itself (the expander is static there).
+FUZZ_SRC    = util.c $(filter-out policy/resolve.c,$(POLICY_SRC))
+
+$(FUZZ_DIR)/fuzz_policy: tests/fuzz/fuzz_policy.c policy/resolve.c $(FUZZ_SRC) $(HEADERS)
+	@mkdir -p $(FUZZ_DIR) && echo '*' >$(FUZZ_DIR)/.gitignore
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 $(WARNINGS) $(PC_CFLAGS) $(FUZZ_FLAGS) \
+	    -o $@ tests/fuzz/fuzz_policy.c policy/resolve.c $(FUZZ_SRC) $(PC_LIBS)
+
+$(FUZZ_DIR)/fuzz_expand: tests/fuzz/fuzz_expand.c policy/resolve.c $(FUZZ_SRC) $(HEADERS)
+	@mkdir -p $(FUZZ_DIR) && echo '*' >$(FUZZ_DIR)/.gitignore
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 $(WARNINGS) $(PC_CFLAGS) $(FUZZ_FLAGS) \
+	    -o $@ tests/fuzz/fuzz_expand.c $(FUZZ_SRC) $(PC_LIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+# Each target runs FUZZ_TIME seconds from the checked-in seeds plus what
+# earlier runs here found ($(FUZZ_DIR)/corpus-*, never checked in); a
+# crash, a sanitizer report, a leak or a broken property fails the run and
+# leaves the input in $(FUZZ_DIR)/<target>-crash-*.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_DIR)/corpus-$$t; \
+	    echo "fuzz: $$t, $(FUZZ_TIME) s"; \
+	    if ! $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_DIR)/$$t- $(FUZZ_ARGS) \
+	        $(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t >$(FUZZ_DIR)/$$t.log 2>&1; then \
+	        tail -n 60 $(FUZZ_DIR)/$$t.log; echo "fuzz: $$t FAILED (log: $(FUZZ_DIR)/$$t.log)"; exit 1; \
+	    fi; \
+	    grep -E '^Done|stat::number_of_executed_units|stat::new_units_added' $(FUZZ_DIR)/$$t.log; \
+	done
+
+# Regenerate tests/fuzz/corpus/ from the unit tests' tables and the example.
+fuzz-corpus: tests/fuzz/seeds.c $(CORE_OBJ) $(GEN_OBJ)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(FUZZ_DIR)/seeds tests/fuzz/seeds.c \
+	    $(CORE_OBJ) $(GEN_OBJ) $(ALL_LDFLAGS) $(PC_LIBS) -lcmocka
+	rm -rf tests/fuzz/corpus && mkdir -p tests/fuzz/corpus/policy tests/fuzz/corpus/expand
+	sed 's/^;\([a-z_][a-z_]* = \)/\1/' clawshim.ini.example >$(FUZZ_DIR)/example-full.ini
+	$(FUZZ_DIR)/seeds tests/fuzz/corpus clawshim.ini.example $(FUZZ_DIR)/example-full.ini
