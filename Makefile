@@ -220,10 +220,13 @@ fuzz: fuzz-build
 	    grep -E '^Done|stat::number_of_executed_units|stat::new_units_added' $(FUZZ_DIR)/$$t.log; \
 	done
 
-# Regenerate tests/fuzz/corpus/ from the unit tests' tables and the example.
+# Regenerate tests/fuzz/corpus/ from the unit tests' tables and the example;
+# regress-* files (inputs that once failed, kept by hand) stay.
 fuzz-corpus: tests/fuzz/seeds.c $(CORE_OBJ) $(GEN_OBJ)
+	@mkdir -p $(FUZZ_DIR) && echo '*' >$(FUZZ_DIR)/.gitignore
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(FUZZ_DIR)/seeds tests/fuzz/seeds.c \
 	    $(CORE_OBJ) $(GEN_OBJ) $(ALL_LDFLAGS) $(PC_LIBS) -lcmocka
-	rm -rf tests/fuzz/corpus && mkdir -p tests/fuzz/corpus/policy tests/fuzz/corpus/expand
+	mkdir -p tests/fuzz/corpus/policy tests/fuzz/corpus/expand
+	find tests/fuzz/corpus -type f ! -name 'regress-*' -delete
 	sed 's/^;\([a-z_][a-z_]* = \)/\1/' clawshim.ini.example >$(FUZZ_DIR)/example-full.ini
 	$(FUZZ_DIR)/seeds tests/fuzz/corpus clawshim.ini.example $(FUZZ_DIR)/example-full.ini
