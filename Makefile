@@ -173,7 +173,7 @@ dist:
 clean:
 	rm -f clawshim clawsh clawshim-probe *.o */*.o $(UNIT_TESTS) $(HELPERS) clawshim-*.tar.gz \
 	      tools/genfilters backends/filters.gen.c
-	rm -rf tests/tmp
+	rm -rf tests/tmp build-fuzz build-asan
 
 # ------------------------------------------------------------ assurance
 # Fuzzing (clang's libFuzzer), sanitizer builds and linters; none of them
