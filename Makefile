@@ -254,8 +254,10 @@ ASAN_TESTS ?= $(filter-out tests/7%.t tests/80-%.t,$(wildcard tests/*.t))
 #    would hide overflows from ASan's interceptors.
 check-asan:
 	@sh tests/deps.sh
-	@mkdir -p $(ASAN_DIR) && echo '*' >$(ASAN_DIR)/.gitignore
-	git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $(ASAN_DIR)
+	@mkdir -p $(ASAN_DIR)
+	git ls-files -co --exclude-standard | grep -v -e '^$(ASAN_DIR)/' -e '^$(FUZZ_DIR)/' | \
+	    tar -cf - -T - | tar -xf - -C $(ASAN_DIR)
+	@echo '*' >$(ASAN_DIR)/.gitignore
 	$(MAKE) --no-print-directory -C $(ASAN_DIR) clawshim-probe tests/helpers/try
 	$(MAKE) --no-print-directory -C $(ASAN_DIR) ASAN_BUILD=1 OPT='-O1 -g' \
 	    HARDEN_CFLAGS=-fPIE HARDEN_LDFLAGS=-pie CFLAGS='$(ASAN_FLAGS)' LDFLAGS='$(ASAN_FLAGS)' \
