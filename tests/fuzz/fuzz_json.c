@@ -4,7 +4,7 @@
  * (json.c).  Any input must give one JSON string that is printable ASCII,
  * has no unescaped quote or raw control byte inside, and decodes back to
  * the input where the input is well-formed UTF-8 (each other byte being
- * U+FFFD).  Build: make fuzz-json; run: tests/fuzz/fuzz_json -max_total_time=60
+ * U+FFFD).  Build and run: make fuzz (FUZZ_TARGETS json)
  */
 #include <stdint.h>
 #include <stdlib.h>
