@@ -551,6 +551,21 @@ static pid_t start(struct child_spec *cs, struct pidns_run *ns, pid_t *watcher, 
 		/* -1: the namespaces were refused after all; no init then. */
 	}
 	*how = START_DIRECT;
+	/* Neither init could start (pidfd_open refused, say): the watcher's
+	 * /proc scan is all that is left, and a process that keeps forking
+	 * can outrun it.  --explain promised an init, so this is weaker than
+	 * asked: refused unless the policy allows best effort. */
+	if (!cs->plan->wrapper.n) {
+		if (!cs->p->best_effort.val) {
+			warn("die with parent: no init could be started for the command here (%s)",
+			     strerror(errno));
+			hint("set best_effort = true to rely on a /proc scan, which a process that "
+			     "keeps forking can outrun");
+			exit(EXIT_SETUP);
+		}
+		warn("best_effort: die with parent by a /proc scan only; a process that keeps "
+		     "forking can outrun it");
+	}
 	*watcher = watcher_start(&cs->watch_fd);
 	return spawn_command(cs);
 }
