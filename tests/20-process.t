@@ -334,6 +334,22 @@ t_own_env() {
 	is "" "$(echo "$OUT" | grep -E '^CLAWSHIM_(FOO|POLICY)=')" "$WHO: clawshim's own variables are removed"
 	is "CLAWSHIM_BACKEND=$BACKEND" "$(echo "$OUT" | grep '^CLAWSHIM_BACKEND=')" \
 		"$WHO: CLAWSHIM_BACKEND names the backend, once"
+	# The default's "remove = CLAWSHIM_*" would hide the rule: a policy
+	# that empties the list and keeps the name must not bring them back.
+	KEEPALL=$(mkpolicy "$SCRATCH/$WHO-keepown.ini" <<EOF
+[clawshim]
+version = 1
+[environment]
+remove =
+keep = CLAWSHIM_*, CLAWSHIM_FOO
+EOF
+)
+	run_in "$W" env CLAWSHIM_FOO=1 CLAWSHIM_POLICY=/x UNRELATED_TOKEN=t $CS --policy "$KEEPALL" -- env
+	is "0" "$RC" "$WHO: a policy with an empty remove list and keep = CLAWSHIM_* runs"
+	is "UNRELATED_TOKEN=t" "$(echo "$OUT" | grep '^UNRELATED_TOKEN=')" \
+		"$WHO: the emptied remove list is in force (a *_TOKEN is kept)"
+	is "" "$(echo "$OUT" | grep -E '^CLAWSHIM_(FOO|POLICY)=')" \
+		"$WHO: clawshim's own variables are removed whatever the policy says"
 }
 
 t_capabilities() {
