@@ -39,18 +39,23 @@ void plan_add_common(struct plan *pl, const struct policy *p)
 		 NULL, true);
 	plan_add(pl, "secret-looking environment variables removed", "clawshim", NULL, true);
 	if (sc & SC_TTY)
-		plan_add(pl, "TIOCSTI and TIOCLINUX refused (low 32 bits compared)", filt, NULL, true);
+		plan_add(pl, "TIOCSTI, TIOCLINUX and TIOCSETD refused (low 32 bits compared)", filt,
+			 NULL, true);
 	if (sc & SC_SESSION)
 		plan_add(pl, "setsid() refused: the session stays a complete handle", filt, NULL, true);
 	if (sc & SC_KERNEL)
 		plan_add(pl, "no mount, namespaces, ptrace, bpf, perf, keyring, io_uring, "
 			 "module or clock changes", filt, NULL, true);
+	if (sc & SC_KERNEL)
+		plan_add(pl, "no device nodes and no setuid or setgid file created (open, creat, "
+			 "mknod with those mode bits)", filt, NULL, true);
 	if (sc & SC_NET)
 		plan_add(pl, "no sockets but AF_UNIX (and TCP where ports are allowed)", filt, NULL, true);
 	if ((sc & SC_UNIX) && !(sc & SC_NESTED)) {
 		plan_add(pl, "connect only to the named unix sockets in [network] unix",
 			 "seccomp user notification: clawshim connects after checking", NULL, true);
-		plan_add(pl, "chmod, chown, utimes, xattrs only inside the writable paths",
+		plan_add(pl, "chmod, chown, utimes, xattrs only inside the writable paths; no setuid bit, "
+			 "no setgid bit on a file, no file capabilities",
 			 "seccomp user notification: clawshim performs them after checking", NULL, true);
 	} else if (sc & SC_UNIX) {
 		plan_add(pl, "connect() refused unless allow = all (under an outer clawshim)", filt,
