@@ -146,6 +146,8 @@ int nt_target_capeff(struct target *t, uint64_t *capeff);
 void nt_respond(int nfd, uint64_t id, int64_t rc);
 int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 			   const struct notify_rules *r, int nfd);
+int64_t nt_handle_listen(struct target *t, const struct seccomp_notif *n,
+			 const struct notify_rules *r, int nfd);
 int64_t nt_handle_net(struct target *t, const struct seccomp_notif *n,
 			  const struct notify_rules *r, int nfd);
 

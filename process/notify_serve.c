@@ -529,6 +529,8 @@ static int64_t dispatch(struct target *t, const struct seccomp_notif *n,
 	}
 	if (nr == SYS_connect || nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg)
 		return nt_handle_net(t, n, r, nfd);
+	if (nr == SYS_listen)
+		return nt_handle_listen(t, n, r, nfd);
 	switch (nr) {
 	case SYS_chmod: case SYS_fchmod: case SYS_fchmodat: case NR_FCHMODAT2:
 	case SYS_chown: case SYS_fchown: case SYS_lchown: case SYS_fchownat:
