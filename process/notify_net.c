@@ -369,7 +369,7 @@ static int check_named(struct target *t, const struct notify_rules *r,
 		j->ofd = -1;
 		return rc;
 	}
-	if (fstat(j->ofd, &st) < 0 || nt_fd_path(j->ofd, canon, sizeof(canon)) < 0 ||
+	if (fstat(j->ofd, &st) < 0 || nt_object_path(j->ofd, canon, sizeof(canon)) < 0 ||
 	    !notify_may_connect(r, canon))
 		return -EACCES; /* not one of [network] unix */
 	if (!S_ISSOCK(st.st_mode))

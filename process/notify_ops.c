@@ -252,7 +252,7 @@ int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 		nt_creds_leave(&cs);
 		return ofd;
 	}
-	if (fstat(ofd, &st) < 0 || nt_fd_path(ofd, canon, sizeof(canon)) < 0)
+	if (fstat(ofd, &st) < 0 || nt_object_path(ofd, canon, sizeof(canon)) < 0)
 		rc = -EPERM;
 	else if (!notify_may_change_meta(r, canon))
 		rc = -EPERM; /* outside the writable roots, or denied */
