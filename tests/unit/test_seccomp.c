@@ -194,6 +194,7 @@ static void test_program_answers(void **state)
 	assert_int_equal(ANSWER(470, 0, 0), ENOSYS_);
 	assert_int_equal(ANSWER(599, 0, 0), ENOSYS_);
 	assert_int_equal(ANSWER(452 /* fchmodat2 */, 0, 0) & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_USER_NOTIF);
+	assert_int_equal(ANSWER(__NR_listen, 3, 1) & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_USER_NOTIF);
 	assert_int_equal(ANSWER(__NR_getpid, 0, 0), ALLOW);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x5412 /* TIOCSTI */), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x100005412ULL), EPERM_);
