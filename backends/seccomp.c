@@ -275,6 +275,13 @@ scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 			goto out;
 		}
 	}
+	/* Nested, listen() would reach the outer supervisor, which judges it
+	 * by the outer policy's bind_tcp: where this policy lets inet
+	 * sockets be made, refuse it (unix listeners too: the filter cannot
+	 * tell them apart). */
+	if ((flags & SC_UNIX) && (flags & SC_NESTED) && (flags & SC_NET) &&
+	    (p->connect_tcp.n || p->bind_tcp.n) && deny_name(ctx, "listen", EACCES, err))
+		goto out;
 	if ((flags & SC_TTY) && add_tty(ctx, err))
 		goto out;
 	/* setsid() would take a process out of the session by which the

@@ -138,6 +138,14 @@ print(s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))'
 	is 1 "$OUT" "$WHO: a unix socket still listens"
 	run_in "$W" $CS -- "$PY" -c "$LISTEN" 4
 	one_of "$OUT" "EACCES EPERM" "$WHO: default policy: no TCP socket to listen on"
+	# Nested under allow = all: the outer supervisor would allow any
+	# listen(), so the inner filter refuses it.
+	PA=$(printf '[clawshim]\nversion = 1\n[network]\nallow = all\n' | mkpolicy "$W/all.ini")
+	run_in "$W" $CS --read-only "$(dirname "$CLAWSHIM")" --policy "$PA" -- "$PY" -c "$LISTEN" 4
+	like "$OUT" "listening [0-9]*" "$WHO: (control) allow = all: listen() works"
+	run_in "$W" $CS --read-only "$(dirname "$CLAWSHIM")" --policy "$PA" -- \
+		$CLAWSHIM --policy "$P1" -- "$PY" -c "$LISTEN" 4
+	is EACCES "$OUT" "$WHO: nested in allow = all, connect_tcp without bind_tcp: listen() is refused"
 }
 
 for_each_user t_foreign
