@@ -30,6 +30,27 @@ except OSError: x="-"
 print("%o %d %s"%(st.st_mode&0o7777,int(st.st_atime),x))' "$1"
 }
 
+# A unix socket server at argv[1] that answers every client with argv[2].
+SERVE='import socket,sys
+s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+while True:
+    c,_=s.accept(); c.send(sys.argv[2].encode()); c.close()'
+export SERVE
+
+# The command's unix client: what the server at argv[1] says, or the error.
+CLIENT='import socket,sys,errno
+c=socket.socket(socket.AF_UNIX)
+try:
+    c.connect(sys.argv[1]); print(c.recv(20).decode())
+except OSError as e:
+    print(errno.errorcode[e.errno])'
+
+# wait_sock PATH: until PATH is a socket, for at most 5 seconds.
+wait_sock() {
+	_i=0
+	until [ -S "$1" ] || [ "$_i" -gt 100 ]; do _i=$((_i + 1)); sleep 0.05; done
+}
+
 t_foreign() {
 	W=$(newdir foreign)
 	if [ ! -x "$PY" ]; then skip "python3 is missing"; return; fi
@@ -40,7 +61,8 @@ t_foreign() {
 	$AS unshare -Urm sh -c "exec 8>'$W/ready' && mount -t tmpfs t /tmp &&
 		echo v >/tmp/victim && echo c >/tmp/control &&
 		chmod 600 /tmp/victim /tmp/control && cd /tmp &&
-		exec 7</tmp/victim && echo ok >&8 && exec 8>&- && exec sleep 60" &
+		exec 7</tmp/victim && mkdir -p '$W' && echo ok >&8 && exec 8>&- &&
+		exec $PY -c \"\$SERVE\" '$W/s.sock' outside" &
 	VP=$!
 	if ! wait_file "$W/ready" 5; then
 		kill "$VP" 2>/dev/null
@@ -58,6 +80,27 @@ utime EACCES
 setxattr EACCES" "$OUT" "$WHO: chmod, utime, setxattr through /proc/PID/$via of another namespace are refused"
 		is "600 $(state "$VP" | cut -d' ' -f2) -" "$(state "$VP")" "$WHO: /proc/PID/$via: the victim is unchanged"
 	done
+	# A symlink in the workspace to the same place: the same refusal.
+	ln -sf "/proc/$VP/root/tmp/victim" "$W/lnk"
+	run_in "$W" $CS -- "$PY" -c "$META" lnk
+	has_line "$OUT" "chmod EACCES" "$WHO: chmod through a symlink to /proc/PID/root of another namespace is refused"
+	is 600 "$(state "$VP" | cut -d' ' -f1)" "$WHO: ... the victim's mode is unchanged"
+
+	# connect(): the same path names another socket in the other
+	# namespace; only ours, the one the policy names, may be reached.
+	(cd "$W" && exec $AS "$PY" -c "$SERVE" "$W/s.sock" inside >/dev/null 2>&1) &
+	SP=$!
+	wait_sock "$W/s.sock"
+	wait_sock "/proc/$VP/root$W/s.sock"
+	PU=$(printf '[clawshim]\nversion = 1\n[network]\nunix = %s\n' "$W/s.sock" | mkpolicy "$W/unix.ini")
+	CTRL=$($AS "$PY" -c "$CLIENT" "/proc/$VP/root$W/s.sock" 2>&1)
+	is outside "$CTRL" "$WHO: (control) the other namespace's socket answers through /proc/PID/root"
+	run_in "$W" $CS --policy "$PU" -- "$PY" -c "$CLIENT" "$W/s.sock"
+	is inside "$OUT" "$WHO: connect to the socket [network] unix names works"
+	run_in "$W" $CS --policy "$PU" -- "$PY" -c "$CLIENT" "/proc/$VP/root$W/s.sock"
+	is EACCES "$OUT" "$WHO: connect to the same path in another namespace (/proc/PID/root) is refused"
+	kill "$SP" 2>/dev/null
+	wait "$SP" 2>/dev/null
 	kill "$VP" 2>/dev/null
 	wait "$VP" 2>/dev/null
 	# Ordinary work through the command's own links still succeeds.
