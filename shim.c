@@ -24,6 +24,7 @@
 #include "host.h"
 #include "policy/policy.h"
 #include "process/process.h"
+#include "process/audit.h"
 #include "selftest/selftest.h"
 
 extern char **environ;
@@ -33,6 +34,8 @@ struct options {
 	bool login;             /* invoked as a login shell (argv[0] "-...") */
 	const char *shell_name; /* invoked under a shell's name: "bash", ... */
 	bool dump, allow_net, explain, doctor, json, selftest;
+	bool last;              /* --last: the latest run's audit events */
+	const char *log;        /* --log FILE */
 	const char *check;      /* --check-policy FILE */
 	const char *backend, *workspace, *timeout;
 	struct strv policies;   /* --policy FILE, in order */
@@ -63,6 +66,8 @@ static void usage(FILE *f)
 	      "  --deny PATH         deny all access to PATH\n"
 	      "  --allow-net         allow all network access\n"
 	      "  --timeout SECONDS   TERM the command after SECONDS, KILL later; exit 124\n"
+	      "  --log FILE          write the audit log (NDJSON) to FILE\n"
+	      "  --last [--json]     print the audit events of the latest run in this workspace\n"
 	      "  --check-policy FILE validate FILE and exit\n"
 	      "  --dump-policy       print the effective policy, each value with its origin\n"
 	      "  --explain [--json]  show each guarantee, how the backend enforces it, and the\n"
@@ -142,7 +147,7 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
 	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON,
-	       O_SELFTEST };
+	       O_SELFTEST, O_LOG, O_LAST };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, O_POLICY },
 		{ "backend", required_argument, NULL, O_BACKEND },
@@ -158,6 +163,8 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 		{ "doctor", no_argument, NULL, O_DOCTOR },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "selftest", no_argument, NULL, O_SELFTEST },
+		{ "log", required_argument, NULL, O_LOG },
+		{ "last", no_argument, NULL, O_LAST },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -209,6 +216,8 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 		case O_DOCTOR: o->doctor = true; break;
 		case O_JSON: o->json = true; break;
 		case O_SELFTEST: o->selftest = true; break;
+		case O_LOG: o->log = val; break;
+		case O_LAST: o->last = true; break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_VERSION: printf("clawshim %s\n", CLAWSHIM_VERSION); exit(0);
 		default: usage_error("unknown option", a);
@@ -247,14 +256,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 		     "'clawshim -c', configured by policy files (see clawshim(1), Shell mode)");
 		exit(EXIT_SETUP);
 	}
-	bool runs = !o->check && !o->dump && !o->explain && !o->doctor && !o->selftest;
+	bool runs = !o->check && !o->dump && !o->explain && !o->doctor && !o->selftest && !o->last;
 	if (o->nrest == 0 && runs) {
 		warn("no command after clawshim's options: a shell under the policy takes no options");
 		hint("write 'clawshim OPTIONS -- COMMAND', or run 'clawsh' with the policy in a file");
 		exit(EXIT_SETUP);
 	}
-	if (o->json && !o->explain && !o->doctor && !o->selftest)
-		usage_error("--json goes with --explain, --doctor or --selftest:", "--json");
+	if (o->json && !o->explain && !o->doctor && !o->selftest && !o->last)
+		usage_error("--json goes with --explain, --doctor, --selftest or --last:", "--json");
 }
 
 static __attribute__((noreturn)) void die_policy(const struct policy_error *err)
@@ -386,6 +395,12 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 		die_policy(&err);
 	if (o->allow_net && policy_set(p, "network", "allow", "all", cl, 0, TRUST_FULL, &err))
 		die_policy(&err);
+	/* --log FILE: relative to the current directory, as a shell's would be. */
+	char *log = o->log && o->log[0] != '/' ? xasprintf("%s/%s", cwd, o->log) : NULL;
+	if (o->log && (policy_set(p, "log", "file", log ? log : o->log, cl, 0, TRUST_FULL, &err) ||
+		       policy_set(p, "log", "enabled", "yes", cl, 0, TRUST_FULL, &err)))
+		die_policy(&err);
+	free(log);
 	for (size_t i = 0; i < o->paths.n; i++) {
 		char *kv = xstrdup(o->paths.v[i]), *eq = strchr(kv, '=');
 		*eq = '\0';
@@ -401,6 +416,9 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 	if (policy_load_file(p, wsfile, TRUST_TIGHTEN_ONLY, false, &err) < 0)
 		die_policy(&err);
 	free(wsfile);
+	/* The audit log's directory is denied to the command. */
+	if (audit_prepare(p, o->explain || o->dump || o->doctor || o->last, &err) != 0)
+		die_policy(&err);
 	/* Policy files in use are never writable from inside. */
 	for (size_t i = 0, n = p->files.n; i < n; i++)
 		if (policy_set(p, "filesystem", "deny_write", p->files.v[i].path,
@@ -408,7 +426,11 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 			die_policy(&err);
 	if (policy_resolve(p, cwd, &err) != 0)
 		die_policy(&err);
+	policy_git(p);
 	policy_read_files(p);
+	/* Nothing runs unlogged when the policy asks for a log. */
+	if (!o->explain && !o->dump && !o->doctor && !o->last && audit_open(p, &err) != 0)
+		die_policy(&err);
 }
 
 /* The backend named by the policy, or for auto the first that can enforce
@@ -639,6 +661,8 @@ int main(int argc, char **argv)
 		policy_dump(&p, stdout);
 		return 0;
 	}
+	if (o.last)
+		return audit_last(&p, o.json);
 
 	/* The real shell is looked up only where it is used: shell mode runs
 	 * it, and sets SHELL to it inside (the password database is slow). */
@@ -664,6 +688,16 @@ int main(int argc, char **argv)
 	if (getenv("CLAWSHIM_BACKEND"))
 		pl.seccomp |= SC_NESTED;
 	if (o.explain) {
+		/* Whether die-with-parent is held by a PID namespace or only by
+		 * a scan, said for this host (tried: a container may refuse). */
+		char why[256] = "under an outer clawshim, whose filter refuses namespaces";
+		char pidns_why[400];
+		pl.pidns = !pl.wrapper.n && !(pl.seccomp & SC_NESTED) &&
+			   pidns_probe(why, sizeof(why)) == 0 ? 1 : -1;
+		snprintf(pidns_why, sizeof(pidns_why), "no PID namespace here (%s): the init kills "
+			 "child after child, and a process that forks faster than it kills could in "
+			 "principle outrun it; the kernel's namespace kill cannot be outrun", why);
+		pl.pidns_why = pidns_why;
 		plan_add_common(&pl, &p);
 		int rc = explain(&p, be, &pl, cmd.argv, o.json, unavailable[0] ? unavailable : NULL);
 		if (unavailable[0]) {
@@ -692,6 +726,7 @@ int main(int argc, char **argv)
 	if (pl.wrapper.n)
 		use_wrapper(&cs, &pl);
 	cs.pids_cgroup_fd = host_root_process_limit(&p);
+	audit_start_prepare(&p, be, &pl, cmd.argv, argv + 1, (int)(o.rest - argv) - 1, cwd);
 	int rc = supervise(&cs);
 	if (rc == SUPERVISE_NO_NAMESPACE) {
 		/* Nothing ran: the same backend, with its protections made
@@ -704,9 +739,10 @@ int main(int argc, char **argv)
 			pl.seccomp |= SC_NESTED;
 		cs.plan = &pl;
 		host_set_filter(&cs, &p, &pl);
+		audit_start_prepare(&p, be, &pl, cmd.argv, argv + 1, (int)(o.rest - argv) - 1, cwd);
 		rc = supervise(&cs);
 		if (rc == SUPERVISE_NO_NAMESPACE)
 			die("cannot start the command without a mount namespace");
 	}
-	return rc;
+	return audit_end(rc);
 }

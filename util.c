@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+__attribute__((format(printf, 2, 0)))
 static void vmsg(const char *prefix, const char *fmt, va_list ap, int errnum)
 {
 	/* One write per message so concurrent writers do not interleave lines. */

@@ -80,6 +80,10 @@ struct plan {
 	                              * wrapper's PID-namespace init (bwrap) */
 	unsigned seccomp;            /* SC_* flags for the filter (seccomp.h) */
 	struct mount_plan *mounts;   /* protections made as mounts, or NULL */
+	int pidns;                   /* --explain: 1 when the command gets clawshim's
+	                              * PID namespace here, -1 when not (pidns_why),
+	                              * 0 not asked */
+	const char *pidns_why;
 	struct guarantee *g;         /* what is enforced, and how */
 	size_t ng, gcap;
 	void *priv;                  /* backend-private plan data */

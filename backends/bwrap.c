@@ -420,7 +420,8 @@ static void build_ops(struct bw *b)
 	const struct pol_list *written[] = { &p->read_write, &p->read_only };
 	for (size_t g = 0; g < ARRAY_LEN(written); g++)
 		plan_symlinks(b, written[g]);
-	qsort(b->ops, b->nops, sizeof(*b->ops), by_path);
+	if (b->nops) /* qsort(NULL, 0, ...) is undefined */
+		qsort(b->ops, b->nops, sizeof(*b->ops), by_path);
 	prune(b);
 }
 

@@ -12,8 +12,27 @@ void plan_add_common(struct plan *pl, const struct policy *p)
 	const char *filt = (pl->setup && !(pl->setup & SETUP_FILTER)) ?
 		"seccomp filter, handed to the wrapper" : "seccomp filter";
 	plan_add(pl, "new session without a controlling terminal", "setsid() before exec", NULL, true);
-	plan_add(pl, "every process started dies with clawshim and with its parent",
-		 "supervisor (subreaper, PR_SET_PDEATHSIG) and a watcher", NULL, true);
+	const char *dwp = "every process started dies with clawshim and with its parent "
+			  "(and with a SIGKILL to clawshim's process group)";
+	const char *churn = "processes that keep forking to outrun a scan die too";
+	if (pl->wrapper.n && pl->id == BACKEND_BWRAP) {
+		plan_add(pl, dwp, "bwrap's PID namespace: bwrap dies with clawshim (PR_SET_PDEATHSIG), "
+			 "its init with bwrap (--die-with-parent), and when the init dies the kernel "
+			 "kills the whole namespace", NULL, true);
+	} else if (pl->wrapper.n) {
+		plan_add(pl, dwp, "supervisor (subreaper, PR_SET_PDEATHSIG) and a watcher outside "
+			 "clawshim's process group, which kills the wrapper's session", NULL, true);
+	} else if (pl->pidns >= 0) {
+		plan_add(pl, dwp, "a PID namespace of its own: its init dies with clawshim "
+			 "(PR_SET_PDEATHSIG), and when the init dies the kernel kills every process "
+			 "of the namespace at once", NULL, true);
+	} else {
+		plan_add(pl, dwp, "an init outside clawshim's process group, a subreaper of "
+			 "everything the command starts: when clawshim dies it kills its children "
+			 "until the kernel says none are left (ECHILD)", NULL, true);
+		plan_add(pl, churn, NULL, pl->pidns_why ? pl->pidns_why : "no PID namespace here",
+			 false);
+	}
 	if (p->timeout.val > 0)
 		plan_add(pl, "timeout: TERM the whole tree, then KILL", "supervisor", NULL, true);
 	plan_add(pl, "core dumps off; resource limits from [process]", "setrlimit (root: pids cgroup)",

@@ -40,10 +40,14 @@ static int ll_add_rule(int fd, int type, const void *attr)
 	return (int)syscall(__NR_landlock_add_rule, fd, type, attr, 0);
 }
 
-static int ll_restrict_self(int fd)
+static int ll_restrict_self(int fd, unsigned flags)
 {
-	return (int)syscall(__NR_landlock_restrict_self, fd, 0);
+	return (int)syscall(__NR_landlock_restrict_self, fd, flags);
 }
+
+/* ABI 7: the kernel's audit records go on after execve (by default
+ * Landlock stops logging a domain's refusals at the next exec). */
+#define LL_LOG_NEW_EXEC_ON (1U << 1)
 
 /* The kernel's Landlock ABI, or -1 with why it has none (sandboxer.c
  * tells "not built in" from "disabled at boot": the fixes differ). */
@@ -282,7 +286,6 @@ static void own_tty_rules(int rs, __u64 handled)
 /* In the child, just before exec: confine this process. Allocates nothing. */
 static void ll_apply(const struct policy *p, const struct plan *pl)
 {
-	(void)p;
 	const struct ll_rules *r = pl->priv;
 	if (!r)
 		die("landlock: no plan to apply");
@@ -310,7 +313,10 @@ static void ll_apply(const struct policy *p, const struct plan *pl)
 	 * process setup sets it already, setting it twice is harmless. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("landlock: cannot set no_new_privs");
-	if (ll_restrict_self(rs) < 0)
+	/* With clawshim's audit log on, the kernel's records of what Landlock
+	 * refused the command are kept too (clawshim.ini(5), THE AUDIT LOG). */
+	unsigned flags = r->abi >= 7 && policy_log_on(p) ? LL_LOG_NEW_EXEC_ON : 0;
+	if (ll_restrict_self(rs, flags) < 0)
 		die_errno("landlock: cannot restrict the process");
 	close(rs);
 }

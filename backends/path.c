@@ -216,8 +216,6 @@ static int path_plan(const struct policy *p, const struct command *cmd, struct p
 	/* The portable build says what it gives in plan_add_common() alone. */
 	plan_add(out, "new session, no controlling terminal", "setsid()", NULL, true);
 	plan_add(out, "TIOCSTI/TIOCLINUX refused", "seccomp (low 32 bits compared)", NULL, true);
-	plan_add(out, "dies with its parent, whole tree", "supervisor + watcher, setsid() refused",
-		 NULL, true);
 	plan_add(out, "no new privileges, capabilities dropped", "prctl, capset", NULL, true);
 #endif
 	plan_add(out, "filesystem and network confinement", NULL,

@@ -203,6 +203,28 @@ run_env "$SPAWN" -n "$SITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/policy.tsv
 
 # ---------------------------------------------------------------------------
 echo
+echo "== audit log on vs off (--log; start and end events, each under the lock)"
+# Outside every grant, as the default ~/.local/state/clawshim is (a log
+# under /tmp would add a mount to hide it): BENCH_LOGDIR, else a directory
+# in the real home, removed afterwards.
+LOGDIR=${BENCH_LOGDIR:-${HOME:-/root}/.cache/clawshim-bench-log.$$}
+mkdir -p "$LOGDIR"
+aspec=$S/audit.spec
+: >"$aspec"
+add "$aspec" "floor /bin/true" 0 - "$FLOOR" /bin/true
+add "$aspec" "clawshim, log off" 0 "$WS" "$CS" -- /bin/true
+add "$aspec" "clawshim, log on" 0 "$WS" "$CS" --log "$LOGDIR/audit.log" -- /bin/true
+run_env "$SPAWN" -n "$ITER" -w "$WARMUP" -F "floor /bin/true" -o "$S/audit.tsv" "$aspec"
+# The p10 difference too: the median moves with whatever else the
+# machine does, the fastest tenth much less.
+awk -F '\t' '$1 == "clawshim, log off" { m0 = $2; p0 = $3 } $1 == "clawshim, log on" { m1 = $2; p1 = $3 }
+    END { if (m0 != "" && m1 != "") printf "  the log costs %+.0f us per command at the median, %+.0f us at p10 (target <= 100 us)\n", m1 - m0, p1 - p0 }' \
+    "$S/audit.tsv"
+echo "  $(cat "$LOGDIR"/audit.log* | wc -l) events, $(stat -c %s "$LOGDIR/audit.log") bytes in the current file"
+[ -n "${BENCH_LOGDIR:-}" ] || rm -rf "$LOGDIR"
+
+# ---------------------------------------------------------------------------
+echo
 echo "== scaling with workspace size"
 # Cached between runs (creating 200k files takes a few seconds); outside the
 # repository.  Each workspace has a .git with hooks and config, the paths the

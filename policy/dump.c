@@ -17,17 +17,30 @@ static void emit(FILE *out, const char *key, const char *prefix,
 		 const char *value, const char *comment)
 {
 	size_t len = strlen(key) + 3 + strlen(prefix) + strlen(value);
-	if (!*comment) {
-		fprintf(out, "%s = %s%s\n", key, prefix, value);
+	/* inih takes " ;" for a comment: "deny = ;x" would read back as
+	 * "deny =", which empties the list.  An item written "key=value" in a
+	 * full line does not fit with the blanks around '='.  Both go out
+	 * without the blank(s), as they were written. */
+	const char *eq = " = ";
+	if (len > POLICY_MAX_LINE)
+		eq = "=";
+	else if (!*prefix && value[0] == ';')
+		eq = " =";
+	if (len > POLICY_MAX_LINE) {
+		if (*comment)
+			fprintf(out, "; %.*s\n", POLICY_MAX_LINE - 2, comment);
+		fprintf(out, "%s%s%s%s\n", key, eq, prefix, value);
+	} else if (!*comment) {
+		fprintf(out, "%s%s%s%s\n", key, eq, prefix, value);
 	} else if (len + 3 + strlen(comment) <= POLICY_MAX_LINE) {
-		fprintf(out, "%s = %s%s ; %s\n", key, prefix, value, comment);
+		fprintf(out, "%s%s%s%s ; %s\n", key, eq, prefix, value, comment);
 	} else {
 		int max = POLICY_MAX_LINE - 2;
 		if (strlen(comment) > (size_t)max)
 			fprintf(out, "; %.*s...\n", max - 3, comment);
 		else
 			fprintf(out, "; %s\n", comment);
-		fprintf(out, "%s = %s%s\n", key, prefix, value);
+		fprintf(out, "%s%s%s%s\n", key, eq, prefix, value);
 	}
 }
 

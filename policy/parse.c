@@ -54,12 +54,18 @@ const struct keydef policy_keys[] = {
 	{ "seccomp", "deny", K_SYSCALLLIST, KT_ADD, OFF(seccomp_deny) },
 	{ "docker", "image", K_STR, KT_NEVER, OFF(docker_image) },
 	{ "docker", "engine", K_ENGINE, KT_NEVER, OFF(docker_engine) },
+	/* The workspace may turn the log on, never off, away or quiet. */
+	{ "log", "file", K_PATH, KT_NEVER, OFF(log_file) },
+	{ "log", "enabled", K_BOOL, KT_ON, OFF(log_enabled) },
+	{ "log", "quiet", K_BOOL, KT_COMPARE, OFF(log_quiet) },
+	{ "log", "max_size", K_LIMIT_SIZE, KT_NEVER, OFF(log_max_size) },
+	{ "log", "keep", K_LIMIT_COUNT, KT_NEVER, OFF(log_keep) },
 };
 const size_t policy_nkeys = ARRAY_LEN(policy_keys);
 
 const char *const policy_sections[] = {
 	"clawshim", "sandbox", "filesystem", "network", "process",
-	"environment", "seccomp", "docker",
+	"environment", "seccomp", "docker", "log",
 };
 const size_t policy_nsections = ARRAY_LEN(policy_sections);
 
@@ -349,6 +355,8 @@ static int set_num(struct parse *ps, const struct keydef *k, const char *v)
 	} else if (!parse_num(ps, k, v, &val)) {
 		return 0;
 	}
+	if (ps->trust == TRUST_TIGHTEN_ONLY && k->trust == KT_NEVER)
+		return widen(ps, k);
 	if (ps->trust == TRUST_TIGHTEN_ONLY && k->trust != KT_ADD) {
 		bool ok = false;
 		long long cur = n->set ? n->val : 0;
@@ -387,8 +395,9 @@ static int set_bool(struct parse *ps, const struct keydef *k, const char *v)
 	} else if (!parse_bool(v, &val)) {
 		return bad_value(ps, k, v, "true or false");
 	}
-	/* best_effort = true and allow = all both widen. */
-	if (ps->trust == TRUST_TIGHTEN_ONLY && val)
+	/* best_effort = true and allow = all both widen; enabled = no would
+	 * turn the audit log off. */
+	if (ps->trust == TRUST_TIGHTEN_ONLY && (k->trust == KT_ON ? !val : val))
 		return widen(ps, k);
 	b->val = val;
 	return 1;

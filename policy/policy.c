@@ -42,7 +42,6 @@ static const char default_ini[] =
 	"deny = ?/etc/shadow, ?/etc/gshadow, ?/etc/sudoers\n"
 	"deny = ?/etc/ssh/ssh_host_rsa_key, ?/etc/ssh/ssh_host_ecdsa_key\n"
 	"deny = ?/etc/ssh/ssh_host_ed25519_key\n"
-	"deny_write = ?.git/hooks, ?.git/config, ?.git/commondir\n"
 	"[network]\n"
 	"allow = none\n"
 	"[process]\n"
@@ -54,7 +53,10 @@ static const char default_ini[] =
 	"remove = KRB5CCNAME, CLAWSHIM_*\n"
 	/* Also values: a URL with user:password@ anywhere (process/env.c). */
 	"remove = *_KEY, *_PAT, *_PWD, *_PASS, *PASSPHRASE*, *_AUTH, *_AUTHTOKEN\n"
-	"remove = *_AUTH_CONFIG, *WEBHOOK*, *_DSN, *_JWT, *_COOKIE, OP_SESSION_*, BW_SESSION\n";
+	"remove = *_AUTH_CONFIG, *WEBHOOK*, *_DSN, *_JWT, *_COOKIE, OP_SESSION_*, BW_SESSION\n"
+	"[log]\n"
+	"max_size = 10M\n"
+	"keep = 5\n";
 
 const char *backend_name(enum backend_id id)
 {
@@ -251,6 +253,7 @@ void policy_free(struct policy *p)
 		}
 	}
 	list_free(&p->files);
+	list_free(&p->git_dirs);
 	for (size_t i = 0; i < p->nlayers; i++)
 		free(p->layers[i]);
 	free(p->layers);

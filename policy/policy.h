@@ -111,12 +111,21 @@ struct policy {
 	struct pol_list seccomp_deny; /* syscall names */
 	/* [docker] */
 	struct pol_str docker_image, docker_engine;
+	/* [log] */
+	struct pol_str log_file;          /* as written; see policy_log_path() */
+	struct pol_bool log_enabled;      /* from.layer NULL: not said */
+	struct pol_bool log_quiet;        /* no summary line at exit */
+	struct pol_num log_max_size;      /* bytes, or LIMIT_UNLIMITED */
+	struct pol_num log_keep;          /* rotated files kept */
 
 	/* The policy files in use, canonical paths (deny_write inside). */
 	struct pol_list files;
 	/* The workspace's file's layer name (interned), or NULL: errors
 	 * quote its paths as written, never expanded. */
 	const char *untrusted_layer;
+	/* The workspace's git directories in writable trees (policy_git()):
+	 * path, or absent for a .git that may appear. */
+	struct pol_list git_dirs;
 	/* Layer names, owned here; origins point into them. */
 	char **layers;
 	size_t nlayers;
@@ -178,10 +187,25 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err);
  * "#!/usr/bin/env bash" finding the bash link) reads the same layers.
  * They stay unwritable (deny_write). */
 void policy_read_files(struct policy *p);
+/* Is the audit log on?  enabled = yes/no as last said, else whether a
+ * file is named.  *path: where (~ and $VAR expanded, absolute; the
+ * default $XDG_STATE_HOME/clawshim/audit.log), *from: the line that
+ * decided.  0 (path NULL when off), or -1 and err. */
+bool policy_log_on(const struct policy *p);
+int policy_log_path(const struct policy *p, char **path, struct origin *from,
+		    struct policy_error *err);
 
 /* Print the effective policy as INI, each value with its layer:line. */
 void policy_dump(const struct policy *p, FILE *out);
 
 void policy_free(struct policy *p);
+
+/* After policy_resolve(): the workspace's git metadata that configures
+ * git or runs code becomes deny_write where it exists, and its git
+ * directories are noted in git_dirs for the end-of-run check (git.c). */
+void policy_git(struct policy *p);
+/* The names protected in each git directory ("info/attributes" too). */
+extern const char *const git_protected_names[];
+extern const size_t git_nprotected;
 
 #endif

@@ -39,6 +39,7 @@ enum ktrust {
 	KT_NEVER,   /* any use widens access */
 	KT_ADD,     /* a list the layer may add to (but not reset) */
 	KT_COMPARE, /* a scalar allowed when no wider than the current value */
+	KT_ON,      /* a switch the layer may turn on only ([log] enabled) */
 };
 
 struct keydef {

@@ -28,7 +28,7 @@ struct buf {
 
 static void buf_add(struct buf *b, const char *s, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
+	if (!b->s || b->n + n + 1 > b->cap) {
 		b->cap = (b->n + n + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
@@ -222,6 +222,32 @@ static char *canonical(const char *path)
 	return r;
 }
 
+/* Where missing absolute `path` would appear: its nearest existing
+ * ancestor made canonical, and the rest as written (no "." or ".."
+ * beyond it, at most 16 missing levels); NULL if none. */
+static char *absent_place(const char *path)
+{
+	char *cut = xstrdup(path), *r = NULL;
+	for (int level = 0; level < 16 && !r; level++) {
+		char *slash = strrchr(cut, '/');
+		if (!slash)
+			break;
+		const char *rest = path + (slash - cut) + 1;
+		if (!*rest || !strcmp(slash + 1, ".") || !strcmp(slash + 1, ".."))
+			break;
+		*slash = '\0';
+		char *dir = canonical_dir(*cut ? cut : "/");
+		if (dir) {
+			r = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", rest);
+			free(dir);
+		} else if (errno != ENOENT) {
+			break;
+		}
+	}
+	free(cut);
+	return r;
+}
+
 /* Resolve one item (or scalar) to *out: canonical path, or NULL when
  * optional and missing. */
 static int resolve_one(const char *raw, bool optional, const struct origin *from,
@@ -242,18 +268,9 @@ static int resolve_one(const char *raw, bool optional, const struct origin *from
 		int e = errno;
 		if ((e == ENOENT || e == ENOTDIR) && optional) {
 			/* Where it would appear: a protected path that does not
-			 * exist yet must not be created (process/supervise.c). */
-			char *slash = strrchr(path, '/');
-			if (absent && slash && slash[1] && strcmp(slash + 1, "..") != 0 &&
-			    strcmp(slash + 1, ".") != 0) {
-				*slash = '\0';
-				char *dir = canonical_dir(*path ? path : "/");
-				if (dir) {
-					*absent = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "",
-							    slash + 1);
-					free(dir);
-				}
-			}
+			 * exist yet must not be created (process/guards.c). */
+			if (absent)
+				*absent = absent_place(path);
 			free(path);
 			return 0;
 		}
@@ -369,5 +386,45 @@ int policy_resolve(struct policy *p, const char *cwd, struct policy_error *err)
 	if (resolve_shell(p, err) < 0)
 		return -1;
 	p->resolved = true;
+	return 0;
+}
+
+bool policy_log_on(const struct policy *p)
+{
+	return p->log_enabled.from.layer ? p->log_enabled.val : p->log_file.val != NULL;
+}
+
+int policy_log_path(const struct policy *p, char **path, struct origin *from,
+		    struct policy_error *err)
+{
+	*path = NULL;
+	if (!policy_log_on(p))
+		return 0;
+	const struct pol_str *f = &p->log_file;
+	if (!f->val) {
+		/* The XDG base directory specification's place for state. */
+		const char *st = getenv("XDG_STATE_HOME"), *home = home_dir();
+		*from = p->log_enabled.from;
+		if (st && st[0] == '/')
+			*path = xasprintf("%s/clawshim/audit.log", st);
+		else if (home && home[0] == '/')
+			*path = xasprintf("%s/.local/state/clawshim/audit.log", home);
+		else
+			return oerr(err, from, "set file = PATH in [log]",
+				    "enabled = yes: no home directory for the audit log");
+		return 0;
+	}
+	*from = f->from;
+	bool unset;
+	char *x = expand(f->val, &f->from, &unset, err);
+	if (!x)
+		return -1;
+	size_t n = strlen(x);
+	if (x[0] != '/' || n < 2 || x[n - 1] == '/') {
+		oerr(err, &f->from, NULL, "[log] file must be an absolute path to a file, not '%s'", x);
+		free(x);
+		return -1;
+	}
+	*path = x;
 	return 0;
 }

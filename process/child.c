@@ -29,6 +29,7 @@
 
 #include "../backends/seccomp.h"
 #include "mountns.h"
+#include "audit.h"
 
 
 static int cap_from_name(const char *name)
@@ -123,7 +124,12 @@ int child_main(void *arg)
 	/* A new session without a controlling terminal: the command cannot
 	 * TIOCSTI into the agent's terminal (CVE-2017-5226), and the session
 	 * id is how the watcher finds everything it starts. */
-	if (cs->plan->seccomp & SC_NESTED) {
+	if (cs->in_pidns) {
+		/* PID 2 under clawshim's init: a session of its own too (the
+		 * init leads its own, so this is not a group leader). */
+		if (setsid() < 0)
+			die_errno("setsid");
+	} else if (cs->plan->seccomp & SC_NESTED) {
 		/* Under an outer clawshim: its session already has no terminal,
 		 * and setsid() is refused there; a process group is the handle. */
 		if (setpgid(0, 0) < 0)
@@ -135,15 +141,20 @@ int child_main(void *arg)
 	/* The descriptor table is shared with the supervisor (CLONE_FILES):
 	 * never close its descriptors here; they are close-on-exec, and execve
 	 * gives the command its own table without them. */
-	if (write(cs->watch_fd, &self, sizeof(self)) != (ssize_t)sizeof(self))
+	/* (In clawshim's PID namespace the supervisor told the watcher.) */
+	if (!cs->in_pidns && write(cs->watch_fd, &self, sizeof(self)) != (ssize_t)sizeof(self))
 		die_errno("cannot reach the watcher");
+	/* The start event, with the command's pid, before anything confines
+	 * us (the log's directory is denied from here on): no log, no run. */
+	if (audit_child_start(self) != 0)
+		die_errno("audit log %s: cannot write the start event", audit_path());
 	if (cs->pids_cgroup_fd >= 0 && write(cs->pids_cgroup_fd, "0\n", 2) != 2)
 		die_errno("cannot join the process-limit cgroup");
 	close_fds();
 	unsigned setup = cs->plan->setup ? cs->plan->setup : SETUP_ALL;
 	limits_apply(cs->p, setup & SETUP_NO_LIMITS);
 	/* Mounts first: a Landlock-restricted process may not mount. */
-	if (cs->plan->mounts) {
+	if (cs->plan->mounts && !cs->in_pidns) {
 		mountns_apply(cs->plan->mounts, cs->uid != 0, cs->uid, cs->gid);
 		/* The working directory still names the directory underneath any
 		 * mount just made on it or above it: look it up again, or a

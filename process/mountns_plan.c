@@ -163,7 +163,8 @@ void mountns_plan(const struct policy *p, struct mount_plan *mp)
 			add(mp, MSTEP_NOEXEC, it->path, &it->from);
 	}
 	devpts_plan(p, mp);
-	qsort(mp->v, mp->n, sizeof(*mp->v), by_depth);
+	if (mp->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(mp->v, mp->n, sizeof(*mp->v), by_depth);
 }
 
 const char *mstep_what(struct mount_plan *mp, const struct mstep *s)

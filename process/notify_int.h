@@ -36,6 +36,7 @@
 #include <utime.h>
 
 #include "../common.h"
+#include "audit.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_ID_VALID
 #error "kernel headers without seccomp user notification (need Linux >= 5.0 headers)"

@@ -369,9 +369,16 @@ static int check_named(struct target *t, const struct notify_rules *r,
 		j->ofd = -1;
 		return rc;
 	}
-	if (fstat(j->ofd, &st) < 0 || nt_object_path(j->ofd, canon, sizeof(canon)) < 0 ||
-	    !notify_may_connect(r, canon))
+	if (fstat(j->ofd, &st) < 0)
+		return -EACCES;
+	if (nt_object_path(j->ofd, canon, sizeof(canon)) < 0) {
+		audit_deny("unix-connect", "(not reachable from clawshim's root)", t->tid);
+		return -EACCES;
+	}
+	if (!notify_may_connect(r, canon)) {
+		audit_deny("unix-connect", canon, t->tid);
 		return -EACCES; /* not one of [network] unix */
+	}
 	if (!S_ISSOCK(st.st_mode))
 		return -ECONNREFUSED;
 	return 0;
@@ -390,8 +397,10 @@ static int connect_decide(struct target *t, const struct notify_rules *r,
 		return 0; /* AF_UNSPEC (a disconnect) or malformed: nothing is looked up */
 	/* Abstract: our connect would escape Landlock's abstract-socket
 	 * scope, which binds only the sandbox. */
-	if (un->sun_path[0] == '\0')
+	if (un->sun_path[0] == '\0') {
+		audit_deny("unix-connect", "(abstract)", t->tid);
 		return -EACCES;
+	}
 	if (j->addrlen > sizeof(struct sockaddr_un))
 		return -EINVAL; /* what the kernel says */
 	char path[sizeof(un->sun_path) + 1];
@@ -655,6 +664,10 @@ int64_t nt_handle_listen(struct target *t, const struct seccomp_notif *n,
 		/* Unbound (port 0) or bound outside bind_tcp: refused, as
 		 * Landlock refuses the bind() it would have needed. */
 		if ((port = local_port(sock)) < 0 || !notify_may_listen_inet(r, (unsigned)port)) {
+			char what[32];
+			snprintf(what, sizeof(what), "tcp port %d", port);
+			if (port >= 0)
+				audit_deny("listen", port ? what : "(an unbound tcp socket)", t->tid);
 			rc = port < 0 ? port : -EACCES;
 			goto out;
 		}

@@ -439,13 +439,18 @@ static pid_t status_tgid(int dir, const char *name)
  * keeps the command from following them itself.  The target's own links
  * are its own view: its root is ours (same_world), its descriptors it
  * holds already. */
-static bool proc_dir_is_target(const struct target *t, int dir)
+static bool proc_dir_is_target(const struct target *t, int dir, const char *link)
 {
 	pid_t g = status_tgid(dir, "status");
+	char what[NAME_MAX + 32];
 
 	if (g < 0)
 		g = status_tgid(dir, "../status");
-	return g > 0 && g == t->tgid;
+	if (g > 0 && g == t->tgid)
+		return true;
+	snprintf(what, sizeof(what), "/proc/%d/.../%s", (int)g, link);
+	audit_deny("proc-link", what, t->tid);
+	return false;
 }
 
 /* Replace rest[0..used) by `head` followed by `tail`; -ENAMETOOLONG. */
@@ -529,7 +534,7 @@ static int walk(struct target *t, int start, const char *path, bool follow_last)
 				 * and it would follow it with our access, which Landlock
 				 * does not confine: the command itself cannot follow the
 				 * links of a process outside its domain (a ptrace check). */
-				if (!proc_dir_is_target(t, cur)) {
+				if (!proc_dir_is_target(t, cur, comp)) {
 					rc = -EACCES;
 					goto fail;
 				}

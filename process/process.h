@@ -35,6 +35,8 @@ struct child_spec {
 	pid_t supervisor;
 	uid_t uid;             /* the caller's ids, for a user namespace's maps */
 	gid_t gid;
+	bool in_pidns;         /* spawned by the init of clawshim's PID namespace,
+	                        * which made the namespaces, mounts and session */
 	/* Written by the child, read by the supervisor after the vfork. */
 	int exec_errno;
 	int notify_fd;         /* the seccomp listener, or -1 */
@@ -73,6 +75,34 @@ int child_main(void *spec);
 #define SUPERVISE_NO_NAMESPACE (-2)
 int supervise(struct child_spec *cs);
 
+/* The vfork-style spawn of child_main (supervise.c); the command's PID. */
+pid_t spawn_command(struct child_spec *cs);
+
+/* The command in a PID namespace of its own (pidns.c). */
+struct pidns_run {
+	int sup_pidfd, init_pidfd, cmd_pidfd;
+	int go, ctl;   /* to the init, from the init */
+	pid_t init;
+	pid_t cmd;     /* the command's PID (the host's without a namespace) */
+	int status;    /* the init's wait status when pidns_go() gave -2 */
+	int spawn_errno; /* and why the command could not be spawned, or 0 */
+};
+/* Fork the namespace's init, which waits for pidns_go(): its PID, or -1
+ * when the host refuses the namespaces (nothing ran).  With ns false, no
+ * namespaces: the init is a subreaper in a session of its own that kills
+ * every descendant when the command ends or the supervisor dies. */
+pid_t pidns_start(struct child_spec *cs, struct pidns_run *r, bool ns);
+/* Let the init set up and spawn the command: 0; -1 when the namespaces
+ * could not be set up after all (nothing ran, init reaped); -2 when the
+ * init failed and said why (status in r->status). */
+int pidns_go(struct child_spec *cs, struct pidns_run *r);
+/* The command's wait status as the init reported it, else init_status. */
+int pidns_status(struct pidns_run *r, int init_status);
+void pidns_close(struct pidns_run *r);
+/* Can the command get a PID namespace here (tried, for --explain)?  0, or
+ * -1 and why. */
+int pidns_probe(char *why, size_t whylen);
+
 /* For root, whom RLIMIT_NPROC does not bind: a pids cgroup limited to
  * `max`; returns an fd on its cgroup.procs, or -1 and `why`. */
 int pids_cgroup_open(long long max, char *why, size_t whylen);
@@ -80,11 +110,12 @@ int pids_cgroup_open(long long max, char *why, size_t whylen);
 /* Remove that cgroup (after everything in it is gone). */
 int pids_cgroup_remove(void);
 
-/* Protected paths absent at the start inside writable trees (guards.c):
- * noted before the command starts, moved aside (to PATH.clawshim-
- * quarantine.PID) once it is gone; guards_check returns how many moved,
- * warning about each unless quiet, and allocates nothing (a watcher runs
- * it after the supervisor died). */
+/* Protected paths absent at the start inside writable trees, and the
+ * workspace's git directories (guards.c, guards_git.c): noted before the
+ * command starts, what it planted moved aside (to NAME.clawshim-
+ * quarantine.RANDOM) once it is gone; guards_check returns how many
+ * moved, or -1 when one could not be, warning about each unless quiet,
+ * and allocates nothing (a watcher runs it after the supervisor died). */
 void guards_init(const struct policy *p);
 int guards_check(bool quiet);
 

@@ -6,11 +6,17 @@
  * subreaper, so every process the command starts stays its descendant;
  * it forwards signals, enforces the timeout, answers seccomp user
  * notifications, and when the command exits it kills whatever the command
- * left behind.  A watcher, started before the command, waits for the
- * supervisor's end of a pipe to close: if the supervisor is SIGKILLed (or
- * killed by PR_SET_PDEATHSIG when the agent dies) the watcher kills the
- * command's whole session.  setsid() is refused inside, so the session is
- * a complete handle on everything the command started.
+ * left behind.  On the in-process backends the command runs under an
+ * init (pidns.c) in a PID namespace of its own, which the kernel kills
+ * whole when the init dies with the supervisor: a SIGKILL to clawshim's
+ * process group or a process that keeps forking cannot outrun that.
+ * A watcher, started before the command in a session of its own, waits
+ * for the supervisor's end of a pipe to close: if the supervisor is
+ * SIGKILLed (or killed by PR_SET_PDEATHSIG when the agent dies) it waits
+ * for the namespace to be gone, or (no namespace) kills the command's
+ * whole session, then checks the guarded paths.  setsid() is refused
+ * inside, so the session is a complete handle on everything the command
+ * started.
  */
 #include "process.h"
 
@@ -36,6 +42,7 @@
 
 #include "notify.h"
 #include "mountns.h"
+#include "audit.h"
 #include <sys/stat.h>
 #include "../backends/seccomp.h"
 
@@ -45,6 +52,9 @@
 /* Under an outer clawshim setsid() is refused, so the command gets a
  * process group of its own instead, and setpgid() is refused inside. */
 static bool session_is_pgrp;
+
+/* In clawshim's PID namespace: a pidfd on the command, for signals. */
+static int cmd_pidfd = -1;
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
@@ -230,6 +240,12 @@ static pid_t wrapped_command(pid_t cmd, int *pfd, pid_t *initp)
  * exists, or once it is gone, the wrapper. */
 static void forward_signal(const struct child_spec *cs, pid_t cmd, int sig)
 {
+	/* In clawshim's PID namespace: to the command (PID 2 there) by its
+	 * pidfd; never to the init, which would ignore it. */
+	if (cmd_pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, cmd_pidfd, sig, NULL, 0);
+		return;
+	}
 	int pfd = -1;
 	pid_t init, c = cs->plan->signal_inside ? wrapped_command(cmd, &pfd, &init) : -1;
 	if (c > 0) {
@@ -245,6 +261,7 @@ static void forward_signal(const struct child_spec *cs, pid_t cmd, int sig)
 
 static char watch_stack[WATCH_STACK] __attribute__((aligned(16)));
 static char **watch_cleanup; /* plan->cleanup, for the watcher */
+static int watch_init_pidfd = -1; /* the PID namespace's init, for the watcher */
 
 extern char **environ;
 
@@ -253,12 +270,22 @@ extern char **environ;
 static int watcher_main(void *arg)
 {
 	int rd = (int)(intptr_t)arg;
-	/* Keep only the pipe: holding the agent's stdout open would make the
-	 * agent wait for our exit. */
-	syscall(SYS_close_range, 0U, (unsigned)rd - 1, 0);
-	syscall(SYS_close_range, (unsigned)rd + 1, ~0U, 0);
+	int ipfd = watch_init_pidfd;
+	/* Keep only the pipe (and the init's pidfd): holding the agent's
+	 * stdout open would make the agent wait for our exit. */
+	unsigned lo = (unsigned)(ipfd >= 0 && ipfd < rd ? ipfd : rd);
+	unsigned hi = (unsigned)(ipfd > rd ? ipfd : rd);
+	if (lo > 0)
+		syscall(SYS_close_range, 0U, lo - 1, 0);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, lo + 1, hi - 1, 0);
+	syscall(SYS_close_range, hi + 1, ~0U, 0);
 	(void)!chdir("/");
 	prctl(PR_SET_NAME, "clawshim-watch", 0, 0, 0);
+	/* Out of clawshim's process group and session: an agent that kills
+	 * the group on a timeout (kill(-pgid, SIGKILL)) must not take the
+	 * watcher with clawshim. */
+	setsid();
 	pid_t sid = 0;
 	if (read(rd, &sid, sizeof(sid)) != (ssize_t)sizeof(sid))
 		sid = 0;
@@ -266,9 +293,16 @@ static int watcher_main(void *arg)
 	while (read(rd, &c, 1) > 0 || errno == EINTR)
 		;
 	/* The supervisor's write end closed: it is gone, normally only by a
-	 * signal (it kills us first when it exits on its own). */
+	 * signal (it kills us first when it exits on its own).  In a PID
+	 * namespace (sid < 0) the kernel kills the command's processes when
+	 * the init dies, which it does with the supervisor; wait for that,
+	 * then the guards are checked on a finished tree. */
 	if (sid > 0)
 		kill_session(sid, SIGKILL, true);
+	if (sid < 0 && ipfd >= 0) {
+		struct pollfd pf = { ipfd, POLLIN, 0 };
+		(void)poll(&pf, 1, 5000);
+	}
 	guards_check(true);
 	for (int i = 0; i < 100 && pids_cgroup_remove() != 0; i++) {
 		struct timespec ts = { 0, 10000000 };
@@ -325,9 +359,11 @@ static void reap_all(pid_t cmd, int *status, bool *cmd_done)
 }
 
 /* Kill everything the command left behind: its session, and any other
- * descendant the subreaper collected. Bounded; warns, never dies. */
-static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
+ * descendant the subreaper collected. Bounded; warns, never dies.
+ * True when something was left to kill. */
+static bool kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 {
+	bool killed = false;
 	/* A child exiting anyway (bwrap's init, a moment after bwrap) needs
 	 * no scan of /proc: a few milliseconds for those first. */
 	sigset_t chld;
@@ -337,6 +373,7 @@ static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 	for (int i = 0; i < 4 && have_children() && sigtimedwait(&chld, NULL, &grace) == SIGCHLD; i++)
 		reap_all(cmd, status, cmd_done);
 	for (int round = 0; have_children() && round < 2000; round++) {
+		killed = true;
 		kill_session(sid, SIGKILL, false);
 		char path[64], buf[4096];
 		snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
@@ -361,6 +398,7 @@ static void kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 	}
 	if (have_children())
 		warn("processes left by the command could not all be killed");
+	return killed;
 }
 
 /* Run the plan's cleanup command (docker rm -f NAME) and wait for it,
@@ -407,7 +445,7 @@ static int make_timer(long long seconds)
 
 /* Spawn the command with a vfork-style clone: no page tables are copied
  * and the supervisor sleeps until the child has exec'd or failed. */
-static pid_t spawn(struct child_spec *cs)
+pid_t spawn_command(struct child_spec *cs)
 {
 	void *stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -416,7 +454,7 @@ static pid_t spawn(struct child_spec *cs)
 	fflush(stdout);
 	fflush(stderr);
 	int flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD;
-	if (cs->plan->mounts)
+	if (cs->plan->mounts && !cs->in_pidns)
 		flags |= CLONE_NEWNS | (cs->uid != 0 ? CLONE_NEWUSER : 0);
 	pid_t pid = clone(child_main, (char *)stack + SPAWN_STACK, flags, cs);
 	int e = errno;
@@ -433,6 +471,103 @@ static bool wrapper_setup_failed(const struct child_spec *cs, int status)
 	int left = 0;
 	return cs->keep_fd[KEEP_READY] >= 0 && WIFEXITED(status) &&
 	       ioctl(cs->keep_fd[KEEP_READY], FIONREAD, &left) == 0 && left > 0;
+}
+
+/* The timeout's timer fired: the first time TERM the whole tree and arm
+ * the grace, the second time KILL it.  The timer to wait on next, or -1. */
+static int on_timer(const struct child_spec *cs, pid_t cmd, pid_t sess, bool in_ns, int tfd,
+		    int *phase)
+{
+	uint64_t ticks;
+	(void)!read(tfd, &ticks, sizeof(ticks));
+	close(tfd);
+	if (*phase == 1) {
+		if (in_ns)
+			kill(cmd, SIGKILL); /* the init: the kernel kills the namespace */
+		else
+			kill_session(sess, SIGKILL, true);
+		return -1;
+	}
+	*phase = 1;
+	if (in_ns) {
+		kill(cmd, SIGTERM); /* the init TERMs every process of the namespace */
+	} else {
+		/* Under bwrap the tree is the session of its init
+		 * (--new-session): TERM to bwrap would end it by SIGKILL,
+		 * unseen. */
+		int held = -1;
+		pid_t init = -1;
+		if (cs->plan->signal_inside && wrapped_command(cmd, &held, &init) > 0 && held >= 0)
+			close(held);
+		kill_session(init > 0 ? init : sess, SIGTERM, false);
+	}
+	return make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
+}
+
+enum { START_DIRECT, START_NS, START_INIT, START_FAILED };
+
+/* Start the watcher and the command.  On in-process backends through an
+ * init: in a PID namespace where the host allows one (START_NS), else a
+ * subreaper outside clawshim's process group that kills every descendant
+ * when clawshim dies (START_INIT).  Wrappers, and a host that refuses
+ * even that: the command is our child (START_DIRECT).  The PID to reap
+ * (the init's, or the command's); -1 and errno when the command could not
+ * be spawned; START_FAILED when the init failed and said why. */
+static pid_t start(struct child_spec *cs, struct pidns_run *ns, pid_t *watcher, int *how)
+{
+	bool ns_ok = !(cs->plan->seccomp & SC_NESTED);
+	for (int pass = ns_ok ? 0 : 1; !cs->plan->wrapper.n && pass < 2; pass++) {
+		pid_t init = pidns_start(cs, ns, pass == 0);
+		if (init < 0)
+			continue;
+		/* The watcher first; in a namespace told so (sid < 0): the
+		 * command cannot tell it its PID there. */
+		watch_init_pidfd = pass == 0 ? ns->init_pidfd : -1;
+		*watcher = watcher_start(&cs->watch_fd);
+		pid_t mark = -init;
+		int rc = -2;
+		if (pass == 1 || write(cs->watch_fd, &mark, sizeof(mark)) == (ssize_t)sizeof(mark))
+			rc = pidns_go(cs, ns);
+		else if (kill(init, SIGKILL) == 0)
+			waitpid(init, &ns->status, 0);
+		if (rc == 0) {
+			cmd_pidfd = ns->cmd_pidfd;
+			*how = pass == 0 ? START_NS : START_INIT;
+			return init;
+		}
+		if (rc == -2 && ns->spawn_errno) {
+			pidns_close(ns);
+			errno = ns->spawn_errno;
+			return -1; /* as a failed spawn_command() */
+		}
+		kill(*watcher, SIGKILL);
+		close(cs->watch_fd);
+		watch_init_pidfd = -1;
+		if (rc == -2) {
+			pidns_close(ns);
+			*how = START_FAILED;
+			return -1;
+		}
+		/* -1: the namespaces were refused after all; no init then. */
+	}
+	*how = START_DIRECT;
+	/* Neither init could start (pidfd_open refused, say): the watcher's
+	 * /proc scan is all that is left, and a process that keeps forking
+	 * can outrun it.  --explain promised an init, so this is weaker than
+	 * asked: refused unless the policy allows best effort. */
+	if (!cs->plan->wrapper.n) {
+		if (!cs->p->best_effort.val) {
+			warn("die with parent: no init could be started for the command here (%s)",
+			     strerror(errno));
+			hint("set best_effort = true to rely on a /proc scan, which a process that "
+			     "keeps forking can outrun");
+			exit(EXIT_SETUP);
+		}
+		warn("best_effort: die with parent by a /proc scan only; a process that keeps "
+		     "forking can outrun it");
+	}
+	*watcher = watcher_start(&cs->watch_fd);
+	return spawn_command(cs);
 }
 
 /* Run the command under supervision; returns clawshim's exit status. */
@@ -463,13 +598,26 @@ int supervise(struct child_spec *cs)
 	session_is_pgrp = cs->plan->seccomp & SC_NESTED;
 	guards_init(cs->p);
 	watch_cleanup = cs->plan->cleanup.n ? cs->plan->cleanup.v : NULL;
-	pid_t watcher = watcher_start(&cs->watch_fd);
 	cs->supervisor = getpid();
 	cs->uid = getuid();
 	cs->gid = getgid();
 	cs->exec_errno = 0;
 	cs->notify_fd = -1;
-	pid_t cmd = spawn(cs);
+	cs->in_pidns = false;
+	/* In-process backends run the command under an init (pidns.c): in a
+	 * PID namespace where the host lets us make one, `cmd` is then its
+	 * init, which dies with us and takes every process of the namespace
+	 * with it; else a subreaper that outlives us to kill them.  A wrapper
+	 * makes its own namespace (bwrap) or is not ours to nest. */
+	struct pidns_run ns = { -1, -1, -1, -1, -1, 0, 0, 0, 0 };
+	pid_t watcher = -1;
+	int how = START_DIRECT;
+	pid_t cmd = start(cs, &ns, &watcher, &how);
+	if (how == START_FAILED)
+		return exit_code(ns.status); /* the init said why */
+	bool in_ns = how == START_NS, via_init = how != START_DIRECT;
+	/* The command's own PID here: its session's, for the scan. */
+	pid_t sess = how == START_INIT ? ns.cmd : cmd;
 	if (cmd < 0) {
 		int e = errno;
 		kill(watcher, SIGKILL);
@@ -486,6 +634,8 @@ int supervise(struct child_spec *cs)
 	bool done = false, timed_out = false;
 	if (cs->exec_errno) {
 		waitpid(cmd, &status, 0);
+		if (via_init)
+			status = pidns_status(&ns, status);
 		warn("%s: %s", cs->argv[0], strerror(cs->exec_errno));
 		if (cs->exec_errno == ENOENT)
 			hint("check the name and PATH; inside the sandbox PATH is the policy's");
@@ -496,8 +646,8 @@ int supervise(struct child_spec *cs)
 	struct notify_rules rules;
 	if (cs->notify_fd >= 0) {
 		notify_rules_init(&rules, cs->p);
-		if (cs->plan->mounts)
-			notify_accept_namespaces(cmd);
+		if (cs->plan->mounts || in_ns)
+			notify_accept_namespaces(in_ns ? cmd : sess);
 	}
 	int tfd = -1, phase = 0;
 	bool notify_fd_done = false;
@@ -519,28 +669,8 @@ int supervise(struct child_spec *cs)
 			cs->notify_fd = -1;
 		}
 		if (pfd[1].revents & POLLIN) {
-			uint64_t ticks;
-			(void)!read(tfd, &ticks, sizeof(ticks));
-			if (phase == 0) {
-				/* Timeout: TERM the whole tree, KILL after the grace.
-				 * Under bwrap the tree is the session of its init
-				 * (--new-session): TERM to bwrap would end it by
-				 * SIGKILL, unseen. */
-				timed_out = true;
-				int held = -1;
-				pid_t init = -1;
-				if (cs->plan->signal_inside && wrapped_command(cmd, &held, &init) > 0 &&
-				    held >= 0)
-					close(held);
-				kill_session(init > 0 ? init : cmd, SIGTERM, false);
-				close(tfd);
-				tfd = make_timer(cs->p->kill_after.set ? cs->p->kill_after.val : 5);
-				phase = 1;
-			} else {
-				kill_session(cmd, SIGKILL, true);
-				close(tfd);
-				tfd = -1;
-			}
+			timed_out = true;
+			tfd = on_timer(cs, cmd, sess, in_ns, tfd, &phase);
 		}
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -550,9 +680,16 @@ int supervise(struct child_spec *cs)
 		}
 		reap_all(cmd, &status, &done);
 	}
-	kill_leftovers(cmd, cmd, &status, &done);
+	bool killed = kill_leftovers(sess, cmd, &status, &done);
+	if (via_init) {
+		status = pidns_status(&ns, status);
+		pidns_close(&ns);
+		cmd_pidfd = -1;
+	}
+	audit_exit(status, timed_out, killed);
 	kill(watcher, SIGKILL);
-	if (guards_check(false))
+	int guarded = guards_check(false);
+	if (guarded)
 		hint("a command that plants persistence (hooks, git redirections) is hostile; "
 		     "inspect what it left");
 	pids_cgroup_remove();
@@ -562,6 +699,12 @@ int supervise(struct child_spec *cs)
 		run_cleanup(cs->plan->cleanup.v);
 	if (cs->notify_fd >= 0 || notify_fd_done)
 		notify_rules_free(&rules);
+	/* A planted path that is still there must not pass as success:
+	 * the agent's next git command would run it. */
+	if (guarded < 0) {
+		warn("the command ran, but left a protected path in place (named above); exit status 125");
+		return EXIT_SETUP;
+	}
 	if (timed_out) {
 		warn("timed out after %lld s", cs->p->timeout.val);
 		return EXIT_TIMEOUT;

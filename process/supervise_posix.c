@@ -447,14 +447,28 @@ int supervise(struct child_spec *cs)
 	kill_session(cmd, SIGKILL, true);
 	kill(watcher, SIGKILL);
 	waitpid(watcher, NULL, 0);
-	if (guards_check(false))
+	int guarded = guards_check(false);
+	if (guarded)
 		hint("a command that plants persistence (hooks, git redirections) is hostile; "
 		     "inspect what it left");
 	if (cs->plan->cleanup.n && (timed_out || !WIFEXITED(status) || cs->plan->cleanup_always))
 		run_cleanup(cs->plan->cleanup.v);
+	/* A planted path that is still there must not pass as success:
+	 * the agent's next git command would run it. */
+	if (guarded < 0) {
+		warn("the command ran, but left a protected path in place (named above); exit status 125");
+		return EXIT_SETUP;
+	}
 	if (timed_out) {
 		warn("timed out after %lld s", cs->p->timeout.val);
 		return EXIT_TIMEOUT;
 	}
 	return exit_code(status);
+}
+
+/* --explain asks: there are no PID namespaces on this build. */
+int pidns_probe(char *why, size_t whylen)
+{
+	snprintf(why, whylen, "no PID namespaces on this system");
+	return -1;
 }

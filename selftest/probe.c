@@ -252,6 +252,7 @@ static int forkbomb(int n)
 		kill(kids[i], SIGKILL);
 	for (int i = 0; i < made; i++)
 		waitpid(kids[i], NULL, 0);
+	free(kids);
 	if (err) {
 		printf("limited %d %s\n", made, errname(err));
 		return 1;

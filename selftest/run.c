@@ -152,11 +152,9 @@ static int decode(int st)
 static int finish(struct proc *p, double until, struct st_run *r)
 {
 	int st = 0, status = -1;
-	bool done = false;
-	while (!done) {
+	for (;;) {
 		pid_t got = waitpid(p->pid, &st, WNOHANG);
 		if (got == p->pid) {
-			done = true;
 			status = decode(st);
 			break;
 		}

@@ -263,12 +263,15 @@ EOF
 
 t_privileges() {
 	W=$(newdir privs)
-	OUTSIDE=$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/self/status)
+	# The caller's own flag, as the test user: where it is already 1 the
+	# check cannot tell clawshim's doing from the caller's.
+	OUTSIDE=$($AS awk '$1 == "NoNewPrivs:" { print $2 }' /proc/self/status)
 	run_in "$W" $CS -- grep NoNewPrivs /proc/self/status
-	if [ "$OUTSIDE" = 1 ]; then
-		diag "NoNewPrivs is already 1 outside: the check below cannot tell"
+	if [ "$OUTSIDE" != 0 ]; then
+		skip "$WHO: NoNewPrivs is already $OUTSIDE outside: cannot tell whether clawshim sets it"
+	else
+		is "NoNewPrivs:	1" "$OUT" "$WHO: no_new_privs is set (outside: 0)"
 	fi
-	is "NoNewPrivs:	1" "$OUT" "$WHO: no_new_privs is set"
 
 	SU=$SCRATCH/suid
 	if [ ! -d "$SU" ]; then

@@ -838,7 +838,7 @@ static void test_default_resolves(void **state)
 	assert_int_equal(p.read_write.n, 10);
 	assert_int_equal(p.read_only.n, 17);
 	assert_int_equal(p.deny.n, 19);
-	assert_int_equal(p.deny_write.n, 3);
+	assert_int_equal(p.deny_write.n, 0); /* git metadata: policy_git() */
 	assert_int_equal(p.env_remove.n, 29);
 	assert_string_equal(p.deny.v[0].raw, "~/.ssh");
 	assert_true(p.deny.v[0].optional);
@@ -851,11 +851,73 @@ static void test_default_resolves(void **state)
 	assert_string_equal(p.deny.v[0].path, ssh);
 	assert_null(p.deny.v[1].path); /* ~/.gnupg: absent */
 	char *hooks = xasprintf("%s/ws/.git/hooks", fx->dir);
+	policy_git(&p);
+	assert_int_equal(p.deny_write.n, 1);
 	assert_string_equal(p.deny_write.v[0].path, hooks);
-	assert_null(p.deny_write.v[1].path);
+	assert_string_equal(p.deny_write.v[0].from.layer, "git metadata");
+	assert_int_equal(p.git_dirs.n, 1);
+	assert_non_null(strstr(p.git_dirs.v[0].path, "/ws/.git"));
 	assert_string_equal(p.read_write.v[0].path, "/tmp");
 	free(hooks);
 	free(ssh);
+	free(cwd);
+	policy_free(&p);
+}
+
+/* policy_git(): every protected name in the git directory and beneath
+ * modules/ and worktrees/ at any depth, nothing else; a workspace with
+ * no .git gets the place where one may appear. */
+static void test_git_paths(void **state)
+{
+	struct fixture *fx = *state;
+	const char *dirs[] = { "/ws/.git/modules", "/ws/.git/modules/a", "/ws/.git/modules/a/modules",
+			       "/ws/.git/modules/a/modules/b", "/ws/.git/modules/a/modules/b/hooks",
+			       "/ws/.git/worktrees", "/ws/.git/worktrees/w", "/ws/.git/info",
+			       "/ws/.git/objects" };
+	for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
+		make_dir(fx->dir, dirs[i]);
+	const char *files[] = { "/ws/.git/config", "/ws/.git/info/attributes", "/ws/.git/info/exclude",
+				"/ws/.git/modules/a/modules/b/config", "/ws/.git/worktrees/w/commondir",
+				"/ws/.git/worktrees/w/gitdir", "/ws/.git/worktrees/w/HEAD",
+				"/ws/.git/objects/config" };
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		char *f = xasprintf("%s%s", fx->dir, files[i]);
+		write_file(f, "", 0, 0644);
+		free(f);
+	}
+	struct policy p;
+	struct policy_error err;
+	char *cwd = xasprintf("%s/ws", fx->dir);
+	assert_int_equal(policy_init_default(&p, &err), 0);
+	assert_int_equal(policy_resolve(&p, cwd, &err), 0);
+	policy_git(&p);
+	const char *want[] = { "/ws/.git/config", "/ws/.git/hooks", "/ws/.git/info/attributes",
+			       "/ws/.git/modules/a/modules/b/config", "/ws/.git/modules/a/modules/b/hooks",
+			       "/ws/.git/worktrees/w/commondir", "/ws/.git/worktrees/w/gitdir" };
+	assert_int_equal(p.deny_write.n, ARRAY_LEN(want));
+	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+		char *w = xasprintf("%s%s", fx->dir, want[i]);
+		bool found = false;
+		for (size_t j = 0; j < p.deny_write.n; j++)
+			found |= !strcmp(p.deny_write.v[j].path, w);
+		if (!found)
+			fail_msg("%s not protected", w);
+		free(w);
+	}
+	policy_free(&p);
+	/* No repository: where .git may appear is checked at the end. */
+	char *sub = xasprintf("%s/ws/sub", fx->dir);
+	assert_int_equal(policy_init_default(&p, &err), 0);
+	assert_int_equal(policy_set(&p, "filesystem", "workspace", sub, "t", 0, TRUST_FULL, &err), 0);
+	assert_int_equal(policy_resolve(&p, cwd, &err), 0);
+	policy_git(&p);
+	assert_int_equal(p.deny_write.n, 0);
+	assert_int_equal(p.git_dirs.n, 1);
+	assert_null(p.git_dirs.v[0].path);
+	char *dot = xasprintf("%s/.git", sub);
+	assert_string_equal(p.git_dirs.v[0].absent, dot);
+	free(dot);
+	free(sub);
 	free(cwd);
 	policy_free(&p);
 }
@@ -1000,6 +1062,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolve_errors, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_shell, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_default_resolves, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_git_paths, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_dump_round_trip, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
