@@ -106,11 +106,11 @@ setxattr EACCES" "$OUT" "$WHO: chmod, utime, setxattr through /proc/PID/$via of 
 	# Ordinary work through the command's own links still succeeds.
 	run_in "$W" $CS -- "$PY" -c 'import os
 open("f","w").close(); fd=os.open("f",os.O_RDONLY)
-for p in ("f","/dev/fd/%d"%fd,"/proc/self/fd/%d"%fd,"/proc/%d/fd/%d"%(os.getpid(),fd),"/proc/%d/cwd/f"%os.getpid()):
+for p in ("f","/dev/fd/%d"%fd,"/proc/self/fd/%d"%fd,"/proc/thread-self/fd/%d"%fd,"/proc/self/cwd/f"):
     os.chmod(p,0o640); os.utime(p,(5,5))
 import tempfile; t=tempfile.TemporaryFile(dir="/tmp"); os.chmod(t.fileno(),0o600)
 print("ok")'
-	is ok "$OUT" "$WHO: chmod and utime through the command's own /proc and /dev/fd links, and of an unlinked file, work"
+	is ok "$OUT" "$WHO: chmod and utime through the command's own /proc/self and /dev/fd links, and of an unlinked file, work"
 	[ "$WHO" = root ] || [ -z "$ERR" ]; ok $? "$WHO: ... without a warning"
 	# Another process's links, even in our namespace: refused (the
 	# command could not follow them under Landlock either).
