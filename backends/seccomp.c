@@ -73,7 +73,12 @@ static int deny_name(scmp_filter_ctx ctx, const char *name, int errnum,
 
 /* TIOCSTI pushes bytes into a terminal's input queue and TIOCLINUX can
  * paste the console selection: both inject keystrokes into the agent's
- * terminal.  TIOCSETD changes a terminal's line discipline (the agent's
+ * terminal.  TIOCSCTTY would make a terminal the command was handed (a
+ * pty the agent opened for it, nobody's controlling terminal yet) the
+ * command's controlling terminal, and with it job control over the
+ * agent's pty (tcsetpgrp, SIGHUP at exit); the command runs in a session
+ * of its own without one and setsid() is refused, so nothing legitimate
+ * inside needs it (script, tmux and ssh -t call setsid() first).  TIOCSETD changes a terminal's line discipline (the agent's
  * terminal too: a tty the command inherited), which no build or test
  * needs - slattach and pppd do - and which has been the way into several
  * kernel bugs (n_gsm, n_hdlc).  Compare only the low 32 bits of the
@@ -81,7 +86,7 @@ static int deny_name(scmp_filter_ctx ctx, const char *name, int errnum,
  * compare was bypassed with high bits set (CVE-2019-10063). */
 static int add_tty(scmp_filter_ctx ctx, struct policy_error *err)
 {
-	static const unsigned long req[] = { TIOCSTI, TIOCLINUX, TIOCSETD };
+	static const unsigned long req[] = { TIOCSTI, TIOCLINUX, TIOCSETD, TIOCSCTTY };
 	for (size_t i = 0; i < ARRAY_LEN(req); i++) {
 		int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
 					  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, req[i]));
@@ -270,6 +275,13 @@ scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 			goto out;
 		}
 	}
+	/* Nested, listen() would reach the outer supervisor, which judges it
+	 * by the outer policy's bind_tcp: where this policy lets inet
+	 * sockets be made, refuse it (unix listeners too: the filter cannot
+	 * tell them apart). */
+	if ((flags & SC_UNIX) && (flags & SC_NESTED) && (flags & SC_NET) &&
+	    (p->connect_tcp.n || p->bind_tcp.n) && deny_name(ctx, "listen", EACCES, err))
+		goto out;
 	if ((flags & SC_TTY) && add_tty(ctx, err))
 		goto out;
 	/* setsid() would take a process out of the session by which the

@@ -3,7 +3,7 @@
  * seccomp_json.c: clawshim's filter as a container engine seccomp profile
  * (the JSON docker and podman take with --security-opt seccomp=FILE), so a
  * container refuses what the in-process filter refuses: the same deny
- * list, TIOCSTI/TIOCLINUX by the low 32 bits (CVE-2019-10063), no
+ * list, TIOCSTI/TIOCLINUX/TIOCSCTTY by the low 32 bits (CVE-2019-10063), no
  * namespaces, and no socket families but AF_UNIX without network.
  * Pure: the text is returned, nothing is loaded.
  */
@@ -34,6 +34,7 @@
 #define LX_TIOCSTI TIOCSTI
 #define LX_TIOCLINUX TIOCLINUX
 #define LX_TIOCSETD TIOCSETD
+#define LX_TIOCSCTTY TIOCSCTTY
 #define LX_CLONE_NEWNS CLONE_NEWNS
 #define LX_CLONE_NEWUTS CLONE_NEWUTS
 #define LX_CLONE_NEWIPC CLONE_NEWIPC
@@ -52,6 +53,7 @@
 #define LX_TIOCSTI 0x5412
 #define LX_TIOCLINUX 0x541C
 #define LX_TIOCSETD 0x5423
+#define LX_TIOCSCTTY 0x540E
 #define LX_CLONE_NEWNS 0x00020000
 #define LX_CLONE_NEWUTS 0x04000000
 #define LX_CLONE_NEWIPC 0x08000000
@@ -128,7 +130,7 @@ char *seccomp_json(const struct policy *p, unsigned flags)
 #endif
 	      " \"syscalls\": [", j.f);
 	if (flags & SC_TTY) {
-		static const unsigned long req[] = { LX_TIOCSTI, LX_TIOCLINUX, LX_TIOCSETD };
+		static const unsigned long req[] = { LX_TIOCSTI, LX_TIOCLINUX, LX_TIOCSETD, LX_TIOCSCTTY };
 		for (size_t i = 0; i < ARRAY_LEN(req); i++)
 			one(&j, "ioctl", LX_EPERM, 1, "SCMP_CMP_MASKED_EQ", 0xffffffffULL, req[i]);
 	}

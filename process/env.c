@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool matches_any(const struct pol_list *l, const char *name)
 {
@@ -51,6 +52,126 @@ bool env_value_has_password(const char *value)
 	return false;
 }
 
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_userinfo_char(char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '~' || c == '%' || c == '+' || c == '-';
+}
+
+/* Is [s, e) exactly "user:pass@host[:port][/path]" (no scheme), with a
+ * plain user name (a letter first, then letters, digits, . _ ~ % + -)
+ * and a host name that has a dot or a port? */
+static bool is_bare_credential(const char *s, const char *e)
+{
+	const char *p = s;
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false; /* "12:30@noon" */
+	while (p < e && is_userinfo_char(*p))
+		p++;
+	if (p == s || p == e || *p != ':')
+		return false;
+	const char *pass = ++p;
+	while (p < e && *p != '@' && *p != '/')
+		p++;
+	if (p == pass || p == e || *p != '@')
+		return false;
+	const char *host = ++p;
+	while (p < e && (is_alnum(*p) || *p == '.' || *p == '-'))
+		p++;
+	if (p == host || !is_alnum(*host))
+		return false;
+	bool dotted = memchr(host, '.', (size_t)(p - host)) != NULL;
+	if (p < e && *p == ':') {
+		dotted = true; /* a port: host:3128 */
+		const char *port = ++p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if (p == port)
+			return false;
+	}
+	return dotted && (p == e || *p == '/');
+}
+
+/* Does `value` hold a password without a URL scheme: a word (separated
+ * by blanks or commas) that is all "user:pass@host[:port][/path]"?  Why
+ * so strict: "git@host:repo" (no password), a prompt "\u@\h:\w" and
+ * times "12:30" must pass; proxies and clients take the bare form. */
+bool env_value_has_bare_password(const char *value)
+{
+	const char *p = value;
+
+	for (;;) {
+		p += strspn(p, " \t\n,");
+		if (!*p)
+			return false;
+		const char *e = p + strcspn(p, " \t\n,");
+		if (is_bare_credential(p, e))
+			return true;
+		p = e;
+	}
+}
+
+/* Does the word [w, w+len) (case-insensitive, digits after allowed:
+ * TOKEN2) equal `want`? */
+static bool word_is(const char *w, size_t len, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (len < n || strncasecmp(w, want, n) != 0)
+		return false;
+	for (size_t i = n; i < len; i++)
+		if (w[i] < '0' || w[i] > '9')
+			return false;
+	return true;
+}
+
+/* Does the variable name say it holds a secret, by a whole word: TOKEN,
+ * APIKEY, SECRET, PASSWORD, PASSWD, AUTH, AUTHORIZATION, CREDENTIAL(S),
+ * or API, PRIVATE, ACCESS, SESSION, SECRET followed by KEY?  Words are
+ * split at anything but a letter or digit and where a lower-case letter
+ * is followed by a capital (npm's authToken), case-insensitive.  Why
+ * words: the patterns of the policy see only fixed positions (*_TOKEN),
+ * so TOKEN, MY_TOKEN2 or Authorization got through, while a substring
+ * match would remove harmless names: TOKENIZERS_PARALLELISM, XAUTHORITY,
+ * GIT_AUTHOR_NAME, GIT_ASKPASS, MAX_TOKENS.  PWD is not a word here:
+ * the working directory. */
+bool env_name_is_secret(const char *name)
+{
+	static const char *const one[] = { "TOKEN", "APIKEY", "SECRET", "PASSWORD", "PASSWD",
+					   "AUTH", "AUTHORIZATION", "CREDENTIAL", "CREDENTIALS",
+					   "ACCESSKEY", "PRIVATEKEY", "SESSIONKEY" };
+	static const char *const first[] = { "API", "PRIVATE", "ACCESS", "SESSION", "SECRET" };
+	const char *prev = NULL, *p = name;
+	size_t prev_len = 0;
+
+	while (*p) {
+		while (*p && !is_alnum(*p))
+			p++;
+		if (!*p)
+			break;
+		const char *w = p++;
+		while (*p && is_alnum(*p) &&
+		       !(p[-1] >= 'a' && p[-1] <= 'z' && *p >= 'A' && *p <= 'Z'))
+			p++;
+		size_t len = (size_t)(p - w);
+		for (size_t i = 0; i < ARRAY_LEN(one); i++)
+			if (word_is(w, len, one[i]))
+				return true;
+		if (prev && word_is(w, len, "KEY"))
+			for (size_t i = 0; i < ARRAY_LEN(first); i++)
+				if (prev_len == strlen(first[i]) && !strncasecmp(prev, first[i], prev_len))
+					return true;
+		prev = w;
+		prev_len = len;
+	}
+	return false;
+}
+
 /* Is the variable `entry` ("NAME=VALUE") one the command must not get:
  * clawshim's own, or a secret by name, by a password in a URL or by a
  * private key in its value, unless the policy keeps its name? */
@@ -67,7 +188,8 @@ bool env_is_removed(const struct policy *p, const char *entry)
 	/* A PEM private key (a deploy key, a service account's JSON) is a
 	 * secret whatever the variable is called. */
 	if (!drop && !matches_any(&p->env_keep, name))
-		drop = matches_any(&p->env_remove, name) || env_value_has_password(eq + 1) ||
+		drop = matches_any(&p->env_remove, name) || env_name_is_secret(name) ||
+		       env_value_has_password(eq + 1) || env_value_has_bare_password(eq + 1) ||
 		       strstr(eq + 1, "PRIVATE KEY-----") != NULL;
 	free(name);
 	return drop;

@@ -30,6 +30,16 @@
  *    abstract-socket scope, which binds only the sandbox.  On any other
  *    socket the address must pass Landlock's TCP port rules, which we
  *    apply ourselves (notify_may_connect_inet): ours is not confined.
+ *  - listen() is performed by us on our duplicate of the socket: on an
+ *    AF_INET/AF_INET6 socket only when it is bound to a bind_tcp port
+ *    (or allow = all), else EACCES.  Why: listen() on an unbound socket
+ *    binds an ephemeral port inside the kernel without the bind hook
+ *    Landlock's LANDLOCK_ACCESS_NET_BIND_TCP checks, so a policy with
+ *    connect_tcp and no bind_tcp would otherwise serve inbound TCP.  The
+ *    filter cannot see the socket's family; we read it on the duplicate,
+ *    which another thread cannot swap (notify_net.c).  A unix socket's
+ *    listen() is performed as asked; its clients see our pid in
+ *    SO_PEERCRED, as for connect().
  *  - unix = allows connect() only: datagrams to an explicit unix address
  *    (sendto/sendmsg/sendmmsg with a name on an AF_UNIX datagram socket)
  *    are refused with EACCES.  Every other send is performed by us from
@@ -83,6 +93,9 @@ void notify_rules_init(struct notify_rules *r, const struct policy *p)
 	r->tcp_ok = xcalloc(p->connect_tcp.n + 1, sizeof(*r->tcp_ok));
 	for (size_t i = 0; i < p->connect_tcp.n; i++)
 		r->tcp_ok[r->ntcp++] = (unsigned)p->connect_tcp.v[i].num;
+	r->bind_ok = xcalloc(p->bind_tcp.n + 1, sizeof(*r->bind_ok));
+	for (size_t i = 0; i < p->bind_tcp.n; i++)
+		r->bind_ok[r->nbind++] = (unsigned)p->bind_tcp.v[i].num;
 }
 
 static void free_v(char **v, size_t n)
@@ -98,6 +111,7 @@ void notify_rules_free(struct notify_rules *r)
 	free_v(r->deny, r->ndeny);
 	free_v(r->unix_ok, r->nunix);
 	free(r->tcp_ok);
+	free(r->bind_ok);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -171,6 +185,18 @@ bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
 	return false;
 }
 
+bool notify_may_listen_inet(const struct notify_rules *r, unsigned port)
+{
+	if (r->net_all)
+		return true;
+	if (port == 0)
+		return false; /* unbound: listen() would pick a port itself */
+	for (size_t i = 0; i < r->nbind; i++)
+		if (r->bind_ok[i] == port)
+			return true;
+	return false;
+}
+
 /* ---- filter rules: pure ---- */
 
 struct sc {
@@ -215,6 +241,7 @@ int notify_add_rules(scmp_filter_ctx ctx, unsigned what)
 	};
 	static const struct sc net[] = {
 		{"connect", 0}, {"sendmsg", 0}, {"sendmmsg", 0}, {"socketcall", 0},
+		{"listen", 0},
 	};
 	/* io_uring connects and sets xattrs without a syscall to notify. */
 	static const struct sc uring = {"io_uring_setup", 0};

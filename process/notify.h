@@ -45,7 +45,7 @@
 
 /* Syscall groups for notify_add_rules(). */
 enum {
-	NOTIFY_UNIX = 1u << 0,  /* connect, sendto, sendmsg, sendmmsg */
+	NOTIFY_UNIX = 1u << 0,  /* connect, sendto, sendmsg, sendmmsg, listen */
 	NOTIFY_META = 1u << 1,  /* chmod, chown, utime*, *setxattr, *removexattr */
 	NOTIFY_DENY = 1u << 2,  /* refuse the groups instead (nested clawshim) */
 };
@@ -62,6 +62,8 @@ struct notify_rules {
 	bool net_all;      /* allow = all: any TCP/UDP/... destination */
 	unsigned *tcp_ok;  /* connect_tcp: the ports an AF_INET/6 connect may reach */
 	size_t ntcp;
+	unsigned *bind_ok; /* bind_tcp: the ports an AF_INET/6 socket may listen on */
+	size_t nbind;
 };
 
 /* Collect the rules from `p` (after policy_resolve(); NULL paths, absent
@@ -94,6 +96,13 @@ bool notify_may_connect(const struct notify_rules *r,
  * too short to hold a port passes: the kernel refuses it (EINVAL). */
 bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
 			     size_t len);
+
+/* May the command listen() on an AF_INET/AF_INET6 socket whose local
+ * port (getsockname on the supervisor's duplicate) is `port`?  allow =
+ * all allows it; otherwise only a port of bind_tcp, and never port 0:
+ * listen() on an unbound socket binds an ephemeral port itself, a bind
+ * Landlock's LANDLOCK_ACCESS_NET_BIND_TCP never sees. */
+bool notify_may_listen_inet(const struct notify_rules *r, unsigned port);
 
 /* Add the SCMP_ACT_NOTIFY rules (and the ENOSYS rules for syscalls that
  * the supervisor does not emulate) for the groups in `what`.

@@ -141,12 +141,15 @@ int nt_creds_enter(struct target *t, struct capsave *cs);
 void nt_creds_leave(struct capsave *cs);
 int nt_target_getfd(struct target *t, int fd);
 int nt_fd_path(int fd, char *out, size_t cap);
+int nt_object_path(int fd, char *out, size_t cap);
 int nt_open_object(struct target *t, int dirfd, const char *path,
 		       unsigned at_flags);
 int nt_target_capeff(struct target *t, uint64_t *capeff);
 void nt_respond(int nfd, uint64_t id, int64_t rc);
 int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 			   const struct notify_rules *r, int nfd);
+int64_t nt_handle_listen(struct target *t, const struct seccomp_notif *n,
+			 const struct notify_rules *r, int nfd);
 int64_t nt_handle_net(struct target *t, const struct seccomp_notif *n,
 			  const struct notify_rules *r, int nfd);
 

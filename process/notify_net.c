@@ -369,8 +369,12 @@ static int check_named(struct target *t, const struct notify_rules *r,
 		j->ofd = -1;
 		return rc;
 	}
-	if (fstat(j->ofd, &st) < 0 || nt_fd_path(j->ofd, canon, sizeof(canon)) < 0)
+	if (fstat(j->ofd, &st) < 0)
 		return -EACCES;
+	if (nt_object_path(j->ofd, canon, sizeof(canon)) < 0) {
+		audit_deny("unix-connect", "(not reachable from clawshim's root)", t->tid);
+		return -EACCES;
+	}
 	if (!notify_may_connect(r, canon)) {
 		audit_deny("unix-connect", canon, t->tid);
 		return -EACCES; /* not one of [network] unix */
@@ -617,6 +621,74 @@ static int64_t handle_send(struct target *t, const struct seccomp_notif *n,
 		rc = send_perform(j, false);
 	nt_creds_leave(&cs);
 	return rc; /* ANSWER_LATER: the caller starts a worker */
+}
+
+/* ---- listen ---- */
+
+/* The local port of an AF_INET/AF_INET6 socket, or -errno. */
+static int local_port(int sock)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	uint16_t port;
+
+	if (getsockname(sock, (struct sockaddr *)&ss, &len) < 0)
+		return -errno;
+	if (len < offsetof(struct sockaddr_in, sin_port) + sizeof(port))
+		return 0;
+	/* sin_port and sin6_port share their offset. */
+	memcpy(&port, (const char *)&ss + offsetof(struct sockaddr_in, sin_port), sizeof(port));
+	return ntohs(port);
+}
+
+/* listen() on our duplicate of the command's socket, when allowed.
+ * Never CONTINUE: the kernel would look descriptor N up again, and
+ * another thread could dup2() an unbound inet socket onto it after we
+ * looked at a unix one.  listen() does not block: the loop performs it. */
+int64_t nt_handle_listen(struct target *t, const struct seccomp_notif *n,
+			 const struct notify_rules *r, int nfd)
+{
+	struct capsave cs = {.changed = false};
+	int domain, sock, port;
+	socklen_t sl = sizeof(domain);
+	uint64_t capeff;
+	int64_t rc;
+
+	if ((sock = nt_target_getfd(t, (int)n->data.args[0])) < 0)
+		return sock;
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &sl) < 0) {
+		rc = errno == ENOTSOCK ? -ENOTSOCK : nt_internal(EACCES, "SO_DOMAIN");
+		goto out;
+	}
+	if (domain == AF_INET || domain == AF_INET6) {
+		/* Unbound (port 0) or bound outside bind_tcp: refused, as
+		 * Landlock refuses the bind() it would have needed. */
+		if ((port = local_port(sock)) < 0 || !notify_may_listen_inet(r, (unsigned)port)) {
+			char what[32];
+			snprintf(what, sizeof(what), "tcp port %d", port);
+			if (port >= 0)
+				audit_deny("listen", port ? what : "(an unbound tcp socket)", t->tid);
+			rc = port < 0 ? port : -EACCES;
+			goto out;
+		}
+		rc = nt_target_capeff(t, &capeff);
+		if (rc == 0 && caps_lower(capeff, &cs) < 0)
+			rc = nt_internal(EACCES, "capset");
+	} else {
+		/* A unix listener records our credentials for its clients:
+		 * only when they are the command's. */
+		rc = nt_creds_enter(t, &cs);
+	}
+	if (rc < 0)
+		goto out;
+	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) < 0)
+		rc = -ESRCH;
+	else
+		rc = listen(sock, (int)n->data.args[1]) < 0 ? -errno : 0;
+	nt_creds_leave(&cs);
+out:
+	close(sock);
+	return rc;
 }
 
 /* The entry for connect, sendto, sendmsg and sendmmsg (notify_serve.c). */

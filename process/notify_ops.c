@@ -252,12 +252,16 @@ int64_t nt_handle_meta(struct target *t, const struct seccomp_notif *n,
 		nt_creds_leave(&cs);
 		return ofd;
 	}
-	if (fstat(ofd, &st) < 0 || nt_fd_path(ofd, canon, sizeof(canon)) < 0)
+	const char *kind = (const char *[]){ "chmod", "chown", "utimes", "setxattr",
+					     "removexattr" }[m.kind];
+	if (fstat(ofd, &st) < 0) {
 		rc = -EPERM;
-	else if (!notify_may_change_meta(r, canon)) {
+	} else if (nt_object_path(ofd, canon, sizeof(canon)) < 0) {
+		rc = -EPERM; /* its path names another file from our root */
+		audit_deny(kind, "(a file clawshim's root does not reach)", t->tid);
+	} else if (!notify_may_change_meta(r, canon)) {
 		rc = -EPERM; /* outside the writable roots, or denied */
-		audit_deny((const char *[]){ "chmod", "chown", "utimes", "setxattr",
-					     "removexattr" }[m.kind], canon, t->tid);
+		audit_deny(kind, canon, t->tid);
 	} else if (m.kind == MK_SETXATTR && !strcmp(ma.name, "security.capability")) {
 		/* File capabilities are setuid in another form: a command with
 		 * CAP_SETFCAP would leave a privileged program behind. */

@@ -6,6 +6,8 @@
  */
 #include "notify_int.h"
 
+#include <linux/openat2.h>
+
 /* ---- the target thread ---- */
 
 
@@ -348,6 +350,42 @@ int nt_fd_path(int fd, char *out, size_t cap)
 	return 0;
 }
 
+/* The canonical path of `fd` (nt_fd_path), only when that path, looked
+ * up again from our root without following any link, names the same
+ * object; -1 otherwise.  Why: the path is what the policy judges, but
+ * readlink gives it relative to the root of the object's own mount
+ * namespace: a file on another namespace's tmpfs reads "/tmp/victim".
+ * An unlinked file (no name to look up) passes when its parent directory,
+ * looked up the same way, is on the same filesystem. */
+int nt_object_path(int fd, char *out, size_t cap)
+{
+	struct stat a, b;
+	int o;
+
+	if (nt_fd_path(fd, out, cap) < 0 || fstat(fd, &a) < 0)
+		return -1;
+	if (out[0] != '/')
+		return 0; /* a socket, pipe, anonymous inode: no path to judge */
+	struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	bool gone = a.st_nlink == 0 && !S_ISDIR(a.st_mode);
+	char *slash = strrchr(out, '/');
+	if (gone)
+		*slash = '\0';
+	o = (int)syscall(SYS_openat2, AT_FDCWD, gone && slash == out ? "/" : out, &how, sizeof(how));
+	if (o < 0 && (errno == ENOSYS || errno == EPERM)) /* before 5.6; a container's profile */
+		o = open(gone && slash == out ? "/" : out, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (gone)
+		*slash = '/';
+	if (o < 0)
+		return -1;
+	int rc = fstat(o, &b);
+	close(o);
+	if (rc < 0 || a.st_dev != b.st_dev || (!gone && a.st_ino != b.st_ino))
+		return -1;
+	return 0;
+}
+
 /* Open /proc/TID/<fd/N or cwd> with O_PATH: the target's descriptor
  * `dirfd` or its working directory. -errno as the kernel would answer. */
 static int open_target_fd(struct target *t, int dirfd)
@@ -372,6 +410,47 @@ static bool on_procfs(int fd)
 	struct statfs sf;
 
 	return fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/* The Tgid: line of the procfs status file `name` under `dir`, or -1. */
+static pid_t status_tgid(int dir, const char *name)
+{
+	char buf[1024], *l;
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n = -1;
+
+	if (fd >= 0 && on_procfs(fd))
+		n = read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (!(l = strstr(buf, "\nTgid:")))
+		return -1;
+	return (pid_t)strtol(l + 6, NULL, 10);
+}
+
+/* Is procfs directory `dir` (holding a magic link: /proc/PID,
+ * /proc/PID/fd, /proc/PID/task/TID, ...) one of the target's own thread
+ * group?  Why: the root, cwd and fd/N links of another process (a
+ * process of the same uid in a user and mount namespace of its own)
+ * lead into a world the policy's paths do not describe, and Landlock
+ * keeps the command from following them itself.  The target's own links
+ * are its own view: its root is ours (same_world), its descriptors it
+ * holds already. */
+static bool proc_dir_is_target(const struct target *t, int dir, const char *link)
+{
+	pid_t g = status_tgid(dir, "status");
+	char what[NAME_MAX + 32];
+
+	if (g < 0)
+		g = status_tgid(dir, "../status");
+	if (g > 0 && g == t->tgid)
+		return true;
+	snprintf(what, sizeof(what), "/proc/%d/.../%s", (int)g, link);
+	audit_deny("proc-link", what, t->tid);
+	return false;
 }
 
 /* Replace rest[0..used) by `head` followed by `tail`; -ENAMETOOLONG. */
@@ -451,7 +530,14 @@ static int walk(struct target *t, int start, const char *path, bool follow_last)
 				else
 					snprintf(link, sizeof(link), "%d/task/%d", (int)t->tgid, (int)t->tid);
 			} else if (proc) {
-				/* A magic link of /proc/PID: only the kernel can follow it. */
+				/* A magic link of /proc/PID: only the kernel can follow it,
+				 * and it would follow it with our access, which Landlock
+				 * does not confine: the command itself cannot follow the
+				 * links of a process outside its domain (a ptrace check). */
+				if (!proc_dir_is_target(t, cur, comp)) {
+					rc = -EACCES;
+					goto fail;
+				}
 				if ((nfd = openat(cur, comp, O_PATH | O_CLOEXEC)) < 0) {
 					rc = -errno;
 					goto fail;
@@ -529,6 +615,8 @@ static int64_t dispatch(struct target *t, const struct seccomp_notif *n,
 	}
 	if (nr == SYS_connect || nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg)
 		return nt_handle_net(t, n, r, nfd);
+	if (nr == SYS_listen)
+		return nt_handle_listen(t, n, r, nfd);
 	switch (nr) {
 	case SYS_chmod: case SYS_fchmod: case SYS_fchmodat: case NR_FCHMODAT2:
 	case SYS_chown: case SYS_fchown: case SYS_lchown: case SYS_fchownat:

@@ -49,6 +49,10 @@ void env_build(const struct policy *p, char **environ_in, const char *backend,
 	       const char *shell, struct strv *out);
 /* Does `value` hold a URL with a password, scheme://user:pass@host? */
 bool env_value_has_password(const char *value);
+/* Does `value` hold a bare user:pass@host[:port][/path] word? */
+bool env_value_has_bare_password(const char *value);
+/* Does the name hold a secret word (TOKEN, APIKEY, ACCESS_KEY, ...)? */
+bool env_name_is_secret(const char *name);
 /* Is `entry` ("NAME=VALUE") removed from the command's environment? */
 bool env_is_removed(const struct policy *p, const char *entry);
 /* The paths to try for `file` along PATH as found in envp (pure). */

@@ -74,6 +74,32 @@ Vx9-pem
 	lacks "$OUT" "Vx9-pem" "$WHO: a PEM private key in any variable is removed"
 }
 
+# Secret words anywhere in a name, and bare user:pass@host values; the
+# harmless names that contain those letters must stay.
+SECRETS3="TOKEN=Vx7-a APIKEY=Vx7-b Authorization=Vx7-c MY_TOKEN2=Vx7-d ACCESS_KEY_ID=Vx7-e
+npmAuthToken=Vx7-f SESSION_KEY=Vx7-g PROXY_CREDS=u:Vx7-h@proxy.example:3128"
+KEEP3="TOKENIZERS_PARALLELISM=false KEYTIMEOUT=1 GPG_TTY=/dev/pts/9 HISTCONTROL=ignoreboth
+DISPLAY=:0 WAYLAND_DISPLAY=wayland-0 COLORTERM=truecolor EDITOR=vi PAGER=less LC_ALL=C.UTF-8
+XDG_RUNTIME_DIR=/run/user/9 npm_config_cache=/c DBUS_SESSION_BUS_ADDRESS=unix:path=/b
+GIT_AUTHOR_NAME=A GIT_ASKPASS=/bin/true REPO=git@github.com:o/r.git OPENAI_MAX_TOKENS=9"
+
+t_env_words() {
+	W=$(newdir env3)
+	run_in "$W" env $SECRETS3 $KEEP3 $CS -- env
+	is 0 "$RC" "$WHO: env runs"
+	for v in $SECRETS3; do
+		is "" "$(var "${v%%=*}")" "$WHO: ${v%%=*} is removed by default"
+	done
+	lacks "$OUT" "Vx7-" "$WHO: no secret value of a secret word or a bare user:pass@host reaches the command"
+	for v in $KEEP3; do
+		is "$v" "$(var "${v%%=*}")" "$WHO: ${v%%=*} is kept"
+	done
+	P=$(policy envkeep3 environment 'keep = TOKEN')
+	run_in "$W" env $SECRETS3 $CS --policy "$P" -- env
+	is "TOKEN=Vx7-a" "$(var TOKEN)" "$WHO: keep = TOKEN wins over the word rule"
+	is "" "$(var APIKEY)" "$WHO: keep: the others are still removed"
+}
+
 t_env_policy() {
 	W=$(newdir envpol)
 	P=$(policy envkeep environment 'keep = GITHUB_TOKEN' 'set = CI=1' 'remove = MY_VAR_*')
@@ -226,6 +252,7 @@ t_nproc() {
 for_each_user t_env_default
 for_each_user t_env_policy
 for_each_user t_env_more_secrets
+for_each_user t_env_words
 for_each_user t_nofile
 for_each_user t_fsize
 for_each_user t_cpu

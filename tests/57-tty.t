@@ -105,6 +105,36 @@ t_own_tty() {
 	done
 }
 
+# The terminal the agent opened for this command (nobody's controlling
+# terminal yet) must not become the command's: TIOCSCTTY is refused by
+# the filter, by the low 32 bits of the request (CVE-2019-10063).
+CTTY='import fcntl,termios,sys,errno
+req=termios.TIOCSCTTY|(int(sys.argv[1])<<32)
+try:
+    fcntl.ioctl(0,req,0); print("ctty")
+except OSError as e:
+    print(errno.errorcode[e.errno])'
+
+t_ctty() {
+	W=$(newdir ctty)
+	# run_pty CMD...: CMD with a fresh pty's slave as stdin, in a session
+	# of its own; its output in $OUT.
+	run_pty() {
+		OUT=$(cd "$W" && $AS "$PY" -c 'import os,pty,subprocess as sp,sys
+m,s=pty.openpty()
+print(sp.run(sys.argv[1:],stdin=s,capture_output=True,start_new_session=True).stdout.decode().strip())' "$@" 2>&1)
+	}
+	run_pty "$PY" -c "$CTTY" 0
+	is ctty "$OUT" "$WHO: (control) unconfined, a session leader takes a fresh pty as its terminal"
+	run_pty $CLAWSHIM -- "$PY" -c "$CTTY" 0
+	is EPERM "$OUT" "$WHO: TIOCSCTTY on the pty clawshim was given is refused"
+	run_pty $CLAWSHIM -- "$PY" -c "$CTTY" 1
+	is EPERM "$OUT" "$WHO: TIOCSCTTY with high bits set is refused"
+	run_pty $CLAWSHIM -- "$PY" -c 'import os; print(os.isatty(0))'
+	is True "$OUT" "$WHO: the pty still works as the command's stdin"
+}
+
 for_each_user t_other_tty
+for_each_user t_ctty
 for_each_user t_own_tty
 done_testing

@@ -294,7 +294,7 @@ static void test_add_rules(void **state)
 		"setxattr", "lsetxattr", "fsetxattr", "removexattr",
 		"lremovexattr", "fremovexattr",
 	};
-	static const char *const net[] = {"connect", "sendto", "sendmsg", "sendmmsg"};
+	static const char *const net[] = {"connect", "sendto", "sendmsg", "sendmmsg", "listen"};
 	const char *notify = "action 0x7fc00000"; /* SCMP_ACT_NOTIFY */
 	char *all, *m, *u;
 	(void)state;
@@ -378,6 +378,37 @@ static void test_may_connect_inet(void **state)
 	notify_rules_free(&r);
 }
 
+/* listen() on an inet socket: only on a bind_tcp port, never unbound
+ * (port 0: the kernel would bind an ephemeral port past Landlock). */
+static void test_may_listen_inet(void **state)
+{
+	struct policy p;
+	struct notify_rules r;
+	struct pol_item conn = {.num = 8080}, bind = {.num = 18000};
+	(void)state;
+
+	memset(&p, 0, sizeof(p));
+	p.connect_tcp = (struct pol_list){&conn, 1, 1};
+	notify_rules_init(&r, &p);
+	assert_false(notify_may_listen_inet(&r, 0));
+	assert_false(notify_may_listen_inet(&r, 8080)); /* a connect port is no bind port */
+	assert_false(notify_may_listen_inet(&r, 18000));
+	notify_rules_free(&r);
+
+	p.bind_tcp = (struct pol_list){&bind, 1, 1};
+	notify_rules_init(&r, &p);
+	assert_false(notify_may_listen_inet(&r, 0));
+	assert_true(notify_may_listen_inet(&r, 18000));
+	assert_false(notify_may_listen_inet(&r, 18001));
+	notify_rules_free(&r);
+
+	memset(&p, 0, sizeof(p));
+	p.net_all.val = true;
+	notify_rules_init(&r, &p);
+	assert_true(notify_may_listen_inet(&r, 0));
+	notify_rules_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_root_writable),
 		cmocka_unit_test(test_may_connect),
 		cmocka_unit_test(test_may_connect_inet),
+		cmocka_unit_test(test_may_listen_inet),
 		cmocka_unit_test(test_add_rules),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

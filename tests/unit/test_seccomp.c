@@ -83,6 +83,7 @@ static void test_golden_pfc(void **state)
 	assert_non_null(strstr(got, "$a1.lo32 & 0xffffffff == 21522"));  /* TIOCSTI, low 32 bits */
 	assert_non_null(strstr(got, "$a1.lo32 & 0xffffffff == 21532"));  /* TIOCLINUX */
 	assert_non_null(strstr(got, "$a1.lo32 & 0xffffffff == 21539"));  /* TIOCSETD */
+	assert_non_null(strstr(got, "$a1.lo32 & 0xffffffff == 21518"));  /* TIOCSCTTY */
 	/* No device nodes, no setuid/setgid file at creation (S_IFCHR,
 	 * S_IFBLK; S_ISUID, S_ISGID under O_CREAT); openat2 unreadable. */
 	assert_non_null(strstr(got, "# filter for syscall \"mknodat\""));
@@ -193,11 +194,14 @@ static void test_program_answers(void **state)
 	assert_int_equal(ANSWER(470, 0, 0), ENOSYS_);
 	assert_int_equal(ANSWER(599, 0, 0), ENOSYS_);
 	assert_int_equal(ANSWER(452 /* fchmodat2 */, 0, 0) & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_USER_NOTIF);
+	assert_int_equal(ANSWER(__NR_listen, 3, 1) & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_USER_NOTIF);
 	assert_int_equal(ANSWER(__NR_getpid, 0, 0), ALLOW);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x5412 /* TIOCSTI */), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x100005412ULL), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x541c /* TIOCLINUX */), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x5423 /* TIOCSETD */), EPERM_);
+	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x540e /* TIOCSCTTY */), EPERM_);
+	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x10000540eULL), EPERM_);
 	assert_int_equal(ANSWER(__NR_ioctl, 0, 0x5401 /* TCGETS */), ALLOW);
 	assert_int_equal(ANSWER(__NR_setsid, 0, 0), EPERM_);
 	assert_int_equal(ANSWER(__NR_keyctl, 0, 0), EPERM_);
@@ -244,6 +248,7 @@ static void test_json_profile(void **state)
 				 "\"valueTwo\": 21522, \"op\": \"SCMP_CMP_MASKED_EQ\"}]}"));
 	assert_non_null(strstr(j, "\"valueTwo\": 21532"));
 	assert_non_null(strstr(j, "\"valueTwo\": 21539"));  /* TIOCSETD */
+	assert_non_null(strstr(j, "\"valueTwo\": 21518"));  /* TIOCSCTTY */
 	/* AF_VSOCK (40) and AF_INET (2) refused without network; AF_UNIX not. */
 	assert_non_null(strstr(j, "{\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", "
 				 "\"errnoRet\": 13, \"args\": [{\"index\": 0, \"value\": 4294967295, "
