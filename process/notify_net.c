@@ -436,6 +436,12 @@ static int64_t handle_connect(struct target *t, const struct seccomp_notif *n,
 static int translate_rights(struct target *t, struct nt_msg *m)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m->mh); c; c = CMSG_NXTHDR(&m->mh, c)) {
+		/* The lengths are the command's: CMSG_FIRSTHDR checks none,
+		 * and a cmsg_len past the copied buffer would have us read
+		 * and write beyond it.  The kernel's answer is EINVAL. */
+		size_t off = (size_t)((char *)c - (char *)m->mh.msg_control);
+		if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > m->mh.msg_controllen - off)
+			return -EINVAL;
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue; /* anything else: the kernel judges it */
 		size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);

@@ -142,6 +142,9 @@ t_work() {
 	is "EINTR late 0" "$OUT" "$WHO: a blocking send interrupted by a signal: EINTR, and nothing sent later"
 	run_in "$W" $SAFETY $CS -- "$RACE" pair
 	is "pair ok" "$OUT" "$WHO: socketpair: SCM_RIGHTS, sendmmsg count, EISCONN, EPIPE"
+	run_in "$W" $SAFETY $CS -- "$RACE" bad-cmsg
+	is "0 cmsg EINVAL 300" "$RC $OUT" \
+		"$WHO: SCM_RIGHTS longer than the control buffer: EINVAL 300 times, the supervisor intact"
 	run_in "$W" $SAFETY $CS --allow-net -- "$TRY" udp 127.0.0.1 "$PORT"
 	is "ok" "$OUT" "$WHO: --allow-net: UDP sendto"
 }

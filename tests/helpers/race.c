@@ -314,6 +314,40 @@ static int pair(void)
 	return 0;
 }
 
+/* sendmsg whose SCM_RIGHTS header claims more descriptors than the
+ * control buffer holds (cmsg_len past msg_controllen), with many open
+ * descriptors behind it, a few hundred times: the kernel says EINVAL,
+ * and a supervisor that trusted the length would read and write past
+ * its copy.  Prints "cmsg EINVAL N" (N rounds answered EINVAL). */
+static int bad_cmsg(void)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return fail("socketpair");
+	int dn = open("/dev/null", O_RDONLY);
+	for (int i = 3; i < 512 && dn >= 0; i++)
+		if (i != sv[0] && i != sv[1] && i != dn)
+			dup2(dn, i);
+	int einval = 0, rounds = 300;
+	for (int r = 0; r < rounds; r++) {
+		union { char b[4096]; struct cmsghdr align; } u;
+		memset(&u, 0, sizeof(u));
+		struct cmsghdr *cm = &u.align;
+		cm->cmsg_len = CMSG_LEN((r % 2 ? 1028 : 300) * sizeof(int));
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		memcpy(CMSG_DATA(cm), &dn, sizeof(dn));
+		char d = 'x';
+		struct iovec io = { &d, 1 };
+		struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = u.b,
+				     .msg_controllen = CMSG_SPACE(sizeof(int)) };
+		if (sendmsg(sv[0], &mh, MSG_DONTWAIT) < 0 && errno == EINVAL)
+			einval++;
+	}
+	printf("cmsg EINVAL %d\n", einval);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -331,7 +365,9 @@ int main(int argc, char **argv)
 		return pair();
 	if (argc >= 2 && !strcmp(argv[1], "eintr"))
 		return eintr();
+	if (argc >= 2 && !strcmp(argv[1], "bad-cmsg"))
+		return bad_cmsg();
 	fprintf(stderr, "usage: race dgram|connect PATH SECONDS | wedge-send | wedge-connect PATH |"
-		" nbconnect HOST PORT | pair\n");
+		" nbconnect HOST PORT | pair | eintr | bad-cmsg\n");
 	return 2;
 }
