@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -33,7 +34,11 @@ static char *start_buf;          /* the start event up to the pid */
 static size_t start_len;
 static struct timespec t0;       /* when the start event was made */
 /* Shared with the vfork-style child (CLONE_VM): it sets these. */
-static volatile bool started, start_failed;
+/* Set by the child that writes the start event.  That child may live in
+ * another address space (forked by the init of clawshim's PID namespace,
+ * process/pidns.c), so the flags sit in a shared page. */
+struct start_flags { volatile bool started, failed; };
+static struct start_flags local_flags, *sf = &local_flags;
 static struct {
 	bool seen, timed_out, leftovers;
 	int status;
@@ -324,6 +329,9 @@ void audit_start_prepare(const struct policy *p, const struct backend *be,
 	start_len = b.n;
 	jb_raw(&b, "                        ", 24); /* room for the pid, "}\n" */
 	start_buf = b.s;
+	void *pg = mmap(NULL, sizeof(*sf), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (pg != MAP_FAILED)
+		sf = pg;
 }
 
 int audit_child_start(pid_t pid)
@@ -332,11 +340,11 @@ int audit_child_start(pid_t pid)
 		return 0;
 	/* No allocation here: this is the vfork-style child. */
 	int k = snprintf(start_buf + start_len, 24, "%d}\n", (int)pid);
-	if (auditlog_append(start_buf, start_len + (size_t)k) != 0) {
-		start_failed = true;
+	if (auditlog_append_fd(start_buf, start_len + (size_t)k) != 0) {
+		sf->failed = true;
 		return -1;
 	}
-	started = true;
+	sf->started = true;
 	return 0;
 }
 
@@ -350,7 +358,7 @@ void audit_exit(int status, bool timed_out, bool leftovers)
 
 int audit_end(int rc)
 {
-	if (started) {
+	if (sf->started) {
 		struct timespec t1;
 		char t[40];
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -374,7 +382,7 @@ int audit_end(int rc)
 		jb_free(&b);
 	}
 	/* A start event that failed was reported by the child, and nothing ran. */
-	if (!start_failed)
+	if (!sf->failed)
 		audit_report();
 	return rc;
 }

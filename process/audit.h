@@ -38,6 +38,9 @@ bool auditlog_on(void);
  * calls it).  0, or -1 with errno; the first failure is kept for
  * auditlog_report(), and a partly written line is cut off again. */
 int auditlog_append(const char *line, size_t len);
+/* The same on the open descriptor only, never by the log's name (the
+ * calling process's mounts may hide it) and without rotating. */
+int auditlog_append_fd(const char *line, size_t len);
 /* The run id and time stamp every event carries. */
 void auditlog_set_run(const char *run);
 const char *auditlog_run(void);

@@ -173,7 +173,21 @@ static int rotate(void)
 /* Under the lock, so that a rotation by another clawshim never sees half
  * a line and never loses one: each writer first follows the name to the
  * current file, rotates if the line would pass max_size, writes once. */
+static int append(const char *line, size_t len, bool by_name);
+
 int auditlog_append(const char *line, size_t len)
+{
+	return append(line, len, true);
+}
+
+int auditlog_append_fd(const char *line, size_t len)
+{
+	return append(line, len, false);
+}
+
+/* One line under the lock; by_name: follow the log's name (another
+ * clawshim rotated it) and rotate here when it is full. */
+static int append(const char *line, size_t len, bool by_name)
 {
 	if (L.fd < 0)
 		return 0;
@@ -188,6 +202,12 @@ int auditlog_append(const char *line, size_t len)
 		e = errno;
 		goto unlock;
 	}
+	/* The child that writes the start event may already see the log's
+	 * directory hidden (the mounts of clawshim's namespace, made before
+	 * it): it writes on the descriptor as it is, and rotation waits for
+	 * the supervisor's next event. */
+	if (!by_name)
+		goto write;
 	if (lstat(L.path, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
 		if (reopen() != 0 || fstat(L.fd, &a) != 0) {
 			e = errno;
@@ -201,6 +221,7 @@ int auditlog_append(const char *line, size_t len)
 		}
 		a.st_size = 0;
 	}
+write:;
 	ssize_t w = write(L.fd, line, len);
 	if (w != (ssize_t)len) {
 		e = w < 0 ? errno : ENOSPC;

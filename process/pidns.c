@@ -55,6 +55,7 @@ struct init_msg {
 	int notify_fd;    /* MSG_STARTED: the listener, in the shared table */
 	int cmd_pidfd;    /* MSG_STARTED: a pidfd on the command */
 	int status;       /* MSG_STATUS: the command's wait status */
+	bool leftovers;   /* MSG_STATUS: processes outlived the command */
 	int err;          /* MSG_NOPROC: errno of the /proc mount */
 };
 
@@ -234,9 +235,14 @@ static __attribute__((noreturn)) void init_loop(pid_t cmd, int ctl, bool ns, int
 		pid_t r;
 		while ((r = waitpid(-1, &st, WNOHANG)) > 0 || (r < 0 && errno == EINTR))
 			if (r == cmd) {
+				/* Orphans come back to the init (PID 1, or
+				 * a subreaper): a child left is a leftover. */
+				int left_st;
+				bool left = waitpid(-1, &left_st, WNOHANG) != -1;
 				if (!ns)
 					kill_descendants();
-				struct init_msg m = { .kind = MSG_STATUS, .status = st };
+				struct init_msg m = { .kind = MSG_STATUS, .status = st,
+						      .leftovers = left };
 				send_msg(ctl, &m);
 				_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 			}
@@ -438,8 +444,10 @@ int pidns_status(struct pidns_run *r, int init_status)
 {
 	struct init_msg m;
 	while (read(r->ctl, &m, sizeof(m)) == (ssize_t)sizeof(m))
-		if (m.kind == MSG_STATUS)
+		if (m.kind == MSG_STATUS) {
+			r->leftovers = m.leftovers;
 			return m.status;
+		}
 	return init_status;
 }
 

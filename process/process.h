@@ -86,6 +86,7 @@ struct pidns_run {
 	pid_t cmd;     /* the command's PID (the host's without a namespace) */
 	int status;    /* the init's wait status when pidns_go() gave -2 */
 	int spawn_errno; /* and why the command could not be spawned, or 0 */
+	bool leftovers; /* pidns_status(): processes outlived the command */
 };
 /* Fork the namespace's init, which waits for pidns_go(): its PID, or -1
  * when the host refuses the namespaces (nothing ran).  With ns false, no

@@ -609,7 +609,7 @@ int supervise(struct child_spec *cs)
 	 * init, which dies with us and takes every process of the namespace
 	 * with it; else a subreaper that outlives us to kill them.  A wrapper
 	 * makes its own namespace (bwrap) or is not ours to nest. */
-	struct pidns_run ns = { -1, -1, -1, -1, -1, 0, 0, 0, 0 };
+	struct pidns_run ns = { -1, -1, -1, -1, -1, 0, 0, 0, 0, false };
 	pid_t watcher = -1;
 	int how = START_DIRECT;
 	pid_t cmd = start(cs, &ns, &watcher, &how);
@@ -683,6 +683,7 @@ int supervise(struct child_spec *cs)
 	bool killed = kill_leftovers(sess, cmd, &status, &done);
 	if (via_init) {
 		status = pidns_status(&ns, status);
+		killed = killed || ns.leftovers;
 		pidns_close(&ns);
 		cmd_pidfd = -1;
 	}

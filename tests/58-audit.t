@@ -131,12 +131,13 @@ except OSError as e: print("connect", e.errno)
 try: os.chmod(sys.argv[2], 0o777); print("chmodded")
 except OSError as e: print("chmod", e.errno)
 os.mkdir(".git/hooks")
+open(".git/hooks/pre-commit", "w").write("#!/bin/sh\n")
 ' "$d/out/s.sock" "$d/out/file"
 	is "connect 13
 chmod 1" "$OUT" "deny as $WHO: the connect and the chmod were refused"
 	py "deny as $WHO: deny events for each, with pid and exe" "$log" deny \
-		unix-connect "$d/out/s.sock" chmod "$d/out/file" protected-path "$d/ws/.git/hooks"
-	has_line "$ERR" "clawshim: refused: 1 unix-connect ($d/out/s.sock); 1 chmod ($d/out/file); 1 protected-path ($d/ws/.git/hooks); see clawshim --last" \
+		unix-connect "$d/out/s.sock" chmod "$d/out/file" protected-path "$d/ws/.git/hooks/pre-commit"
+	has_line "$ERR" "clawshim: refused: 1 unix-connect ($d/out/s.sock); 1 chmod ($d/out/file); 1 protected-path ($d/ws/.git/hooks/pre-commit); see clawshim --last" \
 		"deny as $WHO: one summary line on stderr"
 	run_in "$d/ws" "$CLAWSHIM" --policy "$pol" --last
 	like "$OUT" "*refused unix-connect $d/out/s.sock (pid *" "--last as $WHO: names the refused connect"
