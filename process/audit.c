@@ -376,8 +376,9 @@ int audit_end(int rc)
 			jb_printf(&b, ",\"exit\":null,\"signal\":%d", WTERMSIG(ex.status));
 		else
 			jb_lit(&b, ",\"exit\":null,\"signal\":null");
-		jb_printf(&b, ",\"timed_out\":%s,\"leftovers_killed\":%s,\"duration_ms\":%.3f}\n",
-			  ex.timed_out ? "true" : "false", ex.leftovers ? "true" : "false", ms);
+		jb_printf(&b, ",\"timed_out\":%s,\"leftovers_killed\":%s,\"denies_not_logged\":%u,"
+			  "\"duration_ms\":%.3f}\n", ex.timed_out ? "true" : "false",
+			  ex.leftovers ? "true" : "false", auditlog_denies_dropped(), ms);
 		auditlog_append(b.s, b.n);
 		jb_free(&b);
 	}

@@ -41,6 +41,8 @@ int auditlog_append(const char *line, size_t len);
 /* The same on the open descriptor only, never by the log's name (the
  * calling process's mounts may hide it) and without rotating. */
 int auditlog_append_fd(const char *line, size_t len);
+/* Deny events this run did not log (past the per-run cap). */
+unsigned auditlog_denies_dropped(void);
 /* The run id and time stamp every event carries. */
 void auditlog_set_run(const char *run);
 const char *auditlog_run(void);

@@ -257,8 +257,10 @@ static void count(const char *kind, const char *object)
 		return;
 	/* The summary goes to the agent's terminal: no control bytes. */
 	char *o = strdup(object);
+	/* C1 controls (raw or UTF-8 encoded) are escapes to many terminals
+	 * too: nothing but printable ASCII; the log has the exact bytes. */
 	for (char *c = o; c && *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
 			*c = '?';
 	for (size_t j = 0; o && j < OBJECTS; j++) {
 		if (!refused[i].obj[j]) {
@@ -274,11 +276,27 @@ static void count(const char *kind, const char *object)
 	free(o);
 }
 
+/* A command can be refused in a loop: past this many deny events a run
+ * logs only their number (in its end event), or it would rotate every
+ * other run's events out of the log. */
+#define DENY_LOGGED_MAX 256
+static unsigned deny_logged, deny_dropped;
+
+unsigned auditlog_denies_dropped(void)
+{
+	return deny_dropped;
+}
+
 void audit_deny(const char *kind, const char *object, pid_t pid)
 {
 	count(kind, object);
 	if (L.fd < 0)
 		return;
+	if (deny_logged >= DENY_LOGGED_MAX) {
+		deny_dropped++;
+		return;
+	}
+	deny_logged++;
 	char t[40], proc[64], exe[PATH_MAX];
 	ssize_t n = -1;
 	if (pid > 0) {

@@ -172,6 +172,33 @@ EOF
 }
 for_each_user events
 
+# A command refused in a loop: the run logs at most 256 deny events and
+# counts the rest in its end event, so it cannot rotate other runs' events
+# away; an object's C1 control bytes never reach the summary on stderr.
+flood() {
+	d=$(newws flood)
+	log=$d/out/logs/audit.log
+	f=$(printf '%s/out/x\302\2332J\233' "$d")
+	: >"$f"
+	[ "$WHO" = root ] || chown -R 65534:65534 "$d"
+	run_in "$d/ws" "$CLAWSHIM" --log "$log" --read-only "$d/out" -- python3 -c '
+import os, sys
+for i in range(300):
+    try: os.chmod(sys.argv[1], 0o777)
+    except OSError: pass
+' "$f"
+	is 0 "$RC" "flood as $WHO: runs"
+	r=$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print(sum(e["event"] == "deny" for e in ev), ev[-1]["event"], ev[-1]["denies_not_logged"])' "$log" 2>&1)
+	is "256 end 44" "$r" "flood as $WHO: 256 deny events logged, 44 counted in the end event"
+	case $ERR in *"$(printf '\302')"*|*"$(printf '\233')"*) ok 1 "flood as $WHO: no C1 byte on stderr"; diag "$ERR" ;;
+	*) ok 0 "flood as $WHO: no C1 byte on stderr" ;; esac
+	like "$ERR" "*refused: 300 chmod ($d/out/x\\?\\?2J\\?)*" "flood as $WHO: the summary counts all 300, object in ASCII"
+}
+for_each_user flood
+
 # attack LOG WS OUT: from inside, try to read, append to, truncate, rename
 # and delete the log and its lock; all must fail and the log stay whole.
 attack() {
