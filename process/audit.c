@@ -348,6 +348,13 @@ int audit_child_start(pid_t pid)
 	return 0;
 }
 
+static pid_t command_pid = -1;
+
+void audit_command_pid(pid_t pid)
+{
+	command_pid = pid;
+}
+
 void audit_exit(int status, bool timed_out, bool leftovers)
 {
 	ex.seen = true;
@@ -376,6 +383,10 @@ int audit_end(int rc)
 			jb_printf(&b, ",\"exit\":null,\"signal\":%d", WTERMSIG(ex.status));
 		else
 			jb_lit(&b, ",\"exit\":null,\"signal\":null");
+		if (command_pid > 0)
+			jb_printf(&b, ",\"command_pid\":%d", (int)command_pid);
+		else
+			jb_lit(&b, ",\"command_pid\":null");
 		jb_printf(&b, ",\"timed_out\":%s,\"leftovers_killed\":%s,\"denies_not_logged\":%u,"
 			  "\"duration_ms\":%.3f}\n", ex.timed_out ? "true" : "false",
 			  ex.leftovers ? "true" : "false", auditlog_denies_dropped(), ms);

@@ -80,6 +80,8 @@ int audit_child_start(pid_t pid);
 /* In the supervisor once the command is reaped: its wait status, whether
  * the timeout fired, whether processes were left to kill. */
 void audit_exit(int status, bool timed_out, bool leftovers);
+/* The command's PID on the host (the end event's command_pid). */
+void audit_command_pid(pid_t pid);
 /* Write the end event with clawshim's exit status `rc`, print the
  * summary; returns rc. */
 int audit_end(int rc);

@@ -570,6 +570,20 @@ static pid_t start(struct child_spec *cs, struct pidns_run *ns, pid_t *watcher, 
 	return spawn_command(cs);
 }
 
+/* The PID behind a pidfd as this process sees it (fdinfo), or -1. */
+static pid_t pidfd_pid(int fd)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = f >= 0 ? read(f, buf, sizeof(buf) - 1) : -1;
+	if (f >= 0)
+		close(f);
+	buf[n > 0 ? n : 0] = '\0';
+	const char *p = strstr(buf, "\nPid:");
+	return p ? (pid_t)strtol(p + 5, NULL, 10) : -1;
+}
+
 /* Run the command under supervision; returns clawshim's exit status. */
 int supervise(struct child_spec *cs)
 {
@@ -629,6 +643,10 @@ int supervise(struct child_spec *cs)
 		errno = e;
 		die_errno("cannot start the command");
 	}
+
+	/* The command's PID on the host, for the audit log's end event: the
+	 * kernel's Landlock records name it, not its PID in our namespace. */
+	audit_command_pid(cmd_pidfd >= 0 ? pidfd_pid(cmd_pidfd) : cmd);
 
 	int status = 0;
 	bool done = false, timed_out = false;

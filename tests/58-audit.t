@@ -26,7 +26,7 @@ def need(e, keys):
         sys.exit("%s event lacks %s" % (e.get("event"), miss))
 START = ["run", "workspace", "time", "version", "backend", "uid", "gid", "clawshim_pid",
          "ppid", "parent_exe", "cwd", "argv", "options", "argv_truncated", "layers", "guarantees", "pid"]
-END = ["run", "time", "status", "exit", "signal", "timed_out", "leftovers_killed", "duration_ms"]
+END = ["run", "time", "status", "exit", "signal", "timed_out", "leftovers_killed", "denies_not_logged", "command_pid", "duration_ms"]
 DENY = ["run", "time", "kind", "object", "pid", "exe"]
 runs = {}
 for e in ev:
@@ -52,7 +52,7 @@ elif mode == "end":            # end STATUS EXIT SIGNAL TIMED_OUT LEFTOVERS
             None if args[2] == "-" else int(args[2]), args[3] == "1", args[4] == "1"]
     got = [e["status"], e["exit"], e["signal"], e["timed_out"], e["leftovers_killed"]]
     assert got == want, (got, want)
-    assert e["duration_ms"] >= 0
+    assert e["duration_ms"] >= 0 and isinstance(e["command_pid"], int) and e["command_pid"] > 2, e
 elif mode == "deny":           # deny KIND OBJECT...: these refusals, in order
     d = [(x["kind"], x["object"]) for x in last if x["event"] == "deny"]
     want = [(args[i], args[i + 1]) for i in range(0, len(args), 2)]
