@@ -743,13 +743,16 @@ static void plan_fixed(struct fj *f)
 		 "clawshim supervisor + watcher; firejail's PID namespace dies with firejail", NULL, true);
 	plan_add(f->out, "no new privileges, capabilities dropped",
 		 "firejail --nonewprivs --caps.drop=all", NULL, true);
-	/* clawshim's creation rules sit in the filter it loads before
-	 * firejail, and firejail makes device nodes itself; a file's owner
-	 * needs no capability to set its own setuid bit. */
+	/* A file's owner needs no capability to set its own setuid bit, and
+	 * firejail's --seccomp cannot compare a mode: clawshim's filter,
+	 * loaded before firejail, refuses those modes (seccomp.c). */
 	if (f->uid == 0)
-		plan_add(f->out, "no setuid file left behind", NULL,
-			 "firejail as root: a file the command makes setuid keeps its bit outside",
-			 false);
+		plan_add(f->out, "no setuid file created or chmodded (open, creat, mknod, chmod "
+			 "with S_ISUID)", "clawshim's filter, loaded before firejail", NULL, true);
+	if (f->uid == 0)
+		plan_add(f->out, "no setgid file left behind", NULL,
+			 "firejail as root: its own setup makes setgid directories, so the filter "
+			 "before it cannot refuse S_ISGID", false);
 	plan_add(f->out, "kernel attack surface (Docker-default deny list)",
 		 "firejail --seccomp (default list + clawshim's), native ABI only", NULL, true);
 	plan_add(f->out, "no namespaces created", "firejail --restrict-namespaces", NULL, true);
@@ -809,7 +812,7 @@ int firejail_plan_as(const struct policy *p, const struct command *cmd, struct p
 	 * may load a filter without no_new_privs, so the TIOCSTI/TIOCLINUX
 	 * rules (which firejail cannot express) go in first. */
 	out->setup = uid == 0 ? SETUP_FILTER : SETUP_WRAPPER_ONLY;
-	out->seccomp = uid == 0 ? SC_TTY : 0;
+	out->seccomp = uid == 0 ? SC_TTY | SC_NOSUID : 0;
 	strv_pushf(f.av, "%s", firejail);
 	int rc = collect_grants(&f);
 	if (rc == 0)

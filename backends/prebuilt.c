@@ -22,7 +22,7 @@ const struct prebuilt_key prebuilt_variants[] = {
 	{ LANDLOCK_SC | SC_NESTED, false, true },
 	{ BWRAP_SC | SC_NET, false, false },                         /* bwrap */
 	{ BWRAP_SC, false, false },
-	{ SC_TTY, false, false },                                   /* firejail, root */
+	{ SC_TTY | SC_NOSUID, false, false },                       /* firejail, root */
 };
 const size_t prebuilt_nvariants = sizeof(prebuilt_variants) / sizeof(prebuilt_variants[0]);
 

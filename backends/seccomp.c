@@ -155,11 +155,15 @@ static int deny_masked(scmp_filter_ctx ctx, const char *name, unsigned n,
  * (process/notify_ops.c) where there is one; without it (`no_notify`),
  * chmod, fchmod and fchmodat to such a mode fail with EPERM.  Masks keep
  * to the low bits, so the high half of a register cannot hide a bit. */
-static int add_nosuid(scmp_filter_ctx ctx, bool no_notify, struct policy_error *err)
+static int add_nosuid(scmp_filter_ctx ctx, bool no_notify, bool devices,
+		      struct policy_error *err)
 {
 	static const unsigned bits[] = { S_ISUID, S_ISGID };
+	/* Under firejail (!devices) only S_ISUID: firejail's own setup
+	 * chmods directories setgid (/var/log/journal, 02755). */
+	size_t nbits = devices ? ARRAY_LEN(bits) : 1;
 	static const unsigned creating[] = { O_CREAT, __O_TMPFILE };
-	for (size_t b = 0; b < ARRAY_LEN(bits); b++) {
+	for (size_t b = 0; b < nbits; b++) {
 		unsigned m = bits[b];
 		struct scmp_arg_cmp mk[] = { MCMP(1, m, m) }, mkat[] = { MCMP(2, m, m) };
 		if (deny_masked(ctx, "mknod", 1, mk, err) || deny_masked(ctx, "mknodat", 1, mkat, err) ||
@@ -178,7 +182,7 @@ static int add_nosuid(scmp_filter_ctx ctx, bool no_notify, struct policy_error *
 			return -1;
 	}
 	static const unsigned dev[] = { S_IFCHR, S_IFBLK };
-	for (size_t i = 0; i < ARRAY_LEN(dev); i++) {
+	for (size_t i = 0; devices && i < ARRAY_LEN(dev); i++) {
 		struct scmp_arg_cmp mk[] = { MCMP(1, S_IFMT, dev[i]) }, mkat[] = { MCMP(2, S_IFMT, dev[i]) };
 		if (deny_masked(ctx, "mknod", 1, mk, err) || deny_masked(ctx, "mknodat", 1, mkat, err))
 			return -1;
@@ -293,7 +297,12 @@ scmp_filter_ctx seccomp_build(const struct policy *p, unsigned flags,
 		goto out;
 	if ((flags & SC_KERNEL) && add_kernel(ctx, err))
 		goto out;
-	if ((flags & SC_KERNEL) && add_nosuid(ctx, !(flags & SC_UNIX), err))
+	if ((flags & SC_KERNEL) && add_nosuid(ctx, !(flags & SC_UNIX), true, err))
+		goto out;
+	/* firejail (as root) takes this filter before it runs: it makes
+	 * device nodes and setgid directories itself, so only the setuid
+	 * rules, with chmod refused as there is no supervisor to strip it. */
+	if ((flags & SC_NOSUID) && !(flags & SC_KERNEL) && add_nosuid(ctx, true, false, err))
 		goto out;
 	if ((flags & SC_NET) && add_net(ctx, p, err))
 		goto out;

@@ -25,6 +25,7 @@ enum {
 	SC_UNIX = 1u << 4,       /* connecting to named unix sockets */
 	SC_POLICY = 1u << 5,     /* [seccomp] deny from the policy */
 	SC_NESTED = 1u << 6,     /* under an outer clawshim: SC_UNIX refuses */
+	SC_NOSUID = 1u << 7,     /* no setuid/setgid file (SC_KERNEL has it too) */
 };
 
 /* The Docker-default class deny list (SC_KERNEL), for wrappers that

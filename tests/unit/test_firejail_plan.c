@@ -122,7 +122,7 @@ static void test_workspace_in_home(void **state)
 	assert_int_equal(firejail_plan_as(&pol, &cmd, &pl, &err, 0, "/usr/bin/firejail"), 0);
 	/* Root loads clawshim's TIOCSTI/TIOCLINUX filter before firejail. */
 	assert_int_equal(pl.setup, SETUP_FILTER);
-	assert_int_equal(pl.seccomp, SC_TTY);
+	assert_int_equal(pl.seccomp, SC_TTY | SC_NOSUID);
 	assert_string_equal(pl.wrapper.v[0], "/usr/bin/firejail");
 	char *got = joined(&pl, 1);
 	/* The seccomp list is long: checked apart. */
