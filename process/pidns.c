@@ -177,26 +177,31 @@ static void on_term(int sig)
  * children and reap them, again, until it has none.  Nothing is scanned
  * that a process could slip past, and "none left" is the kernel's ECHILD,
  * not an empty pass.  Bounded (10 s). */
+ssize_t kill_children(void)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *s = buf, *e; *s; s = e) {
+		long pid = strtol(s, &e, 10);
+		if (e == s)
+			break;
+		if (pid > 0)
+			kill((pid_t)pid, SIGKILL);
+	}
+	return n;
+}
+
 static void kill_descendants(void)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
 	struct timespec t0, now;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		char buf[4096];
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		buf[n > 0 ? n : 0] = '\0';
-		for (char *s = buf, *e; *s; s = e) {
-			long pid = strtol(s, &e, 10);
-			if (e == s)
-				break;
-			if (pid > 0)
-				kill((pid_t)pid, SIGKILL);
-		}
+		ssize_t n = kill_children();
 		pid_t r;
 		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
 			;

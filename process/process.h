@@ -93,6 +93,9 @@ struct pidns_run {
  * namespaces: the init is a subreaper in a session of its own that kills
  * every descendant when the command ends or the supervisor dies. */
 pid_t pidns_start(struct child_spec *cs, struct pidns_run *r, bool ns);
+/* SIGKILL each child of the calling thread that /proc lists; what the
+ * list's read returned (<= 0: none listed, or unreadable).  No heap. */
+ssize_t kill_children(void);
 /* Let the init set up and spawn the command: 0; -1 when the namespaces
  * could not be set up after all (nothing ran, init reaped); -2 when the
  * init failed and said why (status in r->status). */

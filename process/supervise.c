@@ -375,21 +375,7 @@ static bool kill_leftovers(pid_t sid, pid_t cmd, int *status, bool *cmd_done)
 	for (int round = 0; have_children() && round < 2000; round++) {
 		killed = true;
 		kill_session(sid, SIGKILL, false);
-		char path[64], buf[4096];
-		snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-			buf[n > 0 ? n : 0] = '\0';
-			for (char *s = buf, *e; *s; s = e) {
-				long pid = strtol(s, &e, 10);
-				if (e == s)
-					break;
-				if (pid > 0)
-					kill((pid_t)pid, SIGKILL);
-			}
-		}
+		kill_children();
 		reap_all(cmd, status, cmd_done);
 		if (!have_children())
 			break;
