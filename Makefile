@@ -21,7 +21,7 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 
-POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c
+POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c policy/domains.c
 OPT      ?= -O2 -g
 
 ifeq ($(OS),Darwin)
@@ -67,7 +67,8 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
 PROCESS_SRC = process/supervise.c process/guards.c process/child.c process/limits.c process/env.c \
               process/cgroup.c process/mountns.c process/mountns_plan.c \
               process/notify.c process/notify_serve.c process/notify_ops.c \
-              process/notify_net.c
+              process/notify_net.c process/proxy.c process/proxy_conn.c process/proxy_parse.c \
+              process/proxy_client.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
 CORE_SRC    = util.c $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
