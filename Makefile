@@ -131,6 +131,15 @@ tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o proces
 		process/notify_net.o util.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
 
+# libFuzzer targets (clang): the proxy's request parsers. `make fuzz`
+# builds them; run e.g. tests/fuzz/fuzz_proxy -max_total_time=60.
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined $(OS_CPPFLAGS)
+.PHONY: fuzz
+fuzz: tests/fuzz/fuzz_proxy
+tests/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c process/proxy_parse.c policy/domains.c util.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
 # check and demo first make sure the build and test dependencies are here
 # (installing them as root on Debian), then build in a fresh make.
 check:

@@ -152,6 +152,9 @@ static bool valid_name(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		if (!name_char(s[i]))
 			return false;
+		/* No label starts or ends with a hyphen. */
+		if (s[i] == '-' && (i == 0 || s[i - 1] == '.' || i + 1 == n || s[i + 1] == '.'))
+			return false;
 		if (s[i] == '.') {
 			if (!label)
 				return false;
