@@ -108,10 +108,12 @@ static void http_refuse(struct conn *k, int code, const char *reason, const char
 			 "HTTP/1.1 %d %s\r\nX-Proxy-Error: %s\r\nContent-Type: text/plain\r\n"
 			 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
 			 code, text, reason, strlen(body), body);
-	write_all(k->c, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
+	/* The record first: the exit summary then names this refusal even
+	 * when the command ends the moment it reads the answer. */
 	k->d.allowed = false;
 	snprintf(k->d.reason, sizeof(k->d.reason), "%s", reason);
 	report(k);
+	write_all(k->c, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
 }
 
 static void socks_reply(struct conn *k, unsigned char code)
@@ -293,8 +295,8 @@ static int open_upstream(struct conn *k, const char *raw_host, unsigned port, bo
 			      code == 504 ? 4 : code == 400 ? 1 : 5;
 		k->d.allowed = false;
 		snprintf(k->d.reason, sizeof(k->d.reason), "%s", reason);
-		socks_reply(k, *socks_code);
 		report(k);
+		socks_reply(k, *socks_code);
 		return -1;
 	}
 	char body[512];
