@@ -35,7 +35,7 @@
 #define HEAD_TIMEOUT_MS 10000   /* the request must arrive in this time */
 #define ADDR_TIMEOUT_MS 3000    /* per address: a broken IPv6 route never hangs */
 #define ADDRS_MAX 8
-#define PIPE_CHUNK (1 << 16)
+#define PIPE_CHUNK (1 << 20)  /* the default pipe-max-size: fewer splices per MB */
 
 struct conn {
 	int c, up;
@@ -314,7 +314,7 @@ static int open_upstream(struct conn *k, const char *raw_host, unsigned port, bo
 struct dir {
 	int from, to;
 	int pipe[2];
-	size_t inpipe;
+	size_t inpipe, cap;     /* bytes in the pipe, its size */
 	bool eof, done;
 	uint64_t *count;
 };
@@ -322,8 +322,8 @@ struct dir {
 /* Move what is ready in one direction; false on a hard error. */
 static bool pump(struct dir *d)
 {
-	if (!d->eof && d->inpipe < PIPE_CHUNK) {
-		ssize_t n = splice(d->from, NULL, d->pipe[1], NULL, PIPE_CHUNK - d->inpipe,
+	if (!d->eof && d->inpipe < d->cap) {
+		ssize_t n = splice(d->from, NULL, d->pipe[1], NULL, d->cap - d->inpipe,
 				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n == 0)
 			d->eof = true;
@@ -357,19 +357,25 @@ static bool pump(struct dir *d)
 static void relay(struct conn *k)
 {
 	struct dir d[2] = {
-		{ k->c, k->up, { -1, -1 }, 0, false, false, &k->d.up },
-		{ k->up, k->c, { -1, -1 }, 0, false, false, &k->d.down },
+		{ k->c, k->up, { -1, -1 }, 0, 0, false, false, &k->d.up },
+		{ k->up, k->c, { -1, -1 }, 0, 0, false, false, &k->d.down },
 	};
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (pipe2(d[i].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 			goto out;
+		/* A bigger pipe where allowed; pump() never asks for more than
+		 * fits (a smaller one just moves less per call). */
+		fcntl(d[i].pipe[1], F_SETPIPE_SZ, PIPE_CHUNK);
+		int sz = fcntl(d[i].pipe[1], F_GETPIPE_SZ);
+		d[i].cap = sz > 0 ? (size_t)sz : 4096;
+	}
 	fcntl(k->c, F_SETFL, fcntl(k->c, F_GETFL) | O_NONBLOCK);
 	fcntl(k->up, F_SETFL, fcntl(k->up, F_GETFL) | O_NONBLOCK);
 	while (!(d[0].done && d[1].done)) {
 		struct pollfd pf[2] = { { k->c, 0, 0 }, { k->up, 0, 0 } };
 		for (int i = 0; i < 2; i++) {
 			short *ev_from = &pf[i].events, *ev_to = &pf[1 - i].events;
-			if (!d[i].eof && d[i].inpipe < PIPE_CHUNK)
+			if (!d[i].eof && d[i].inpipe < d[i].cap)
 				*ev_from |= POLLIN;
 			if (d[i].inpipe)
 				*ev_to |= POLLOUT;
