@@ -41,6 +41,8 @@
 #include "../common.h"
 #include "../policy/domains.h"
 
+extern char **environ;
+
 #define CONNS_MAX 256
 #define CONN_STACK (256 * 1024)  /* getaddrinfo's DNS code wants room */
 
@@ -211,10 +213,17 @@ static void confine(const struct policy *p)
 		px_die("no_new_privs");
 	if (confine_landlock(p) < 0)
 		px_die("Landlock");
-	if (confine_seccomp() < 0)
-		px_die("seccomp");
-	dup2(null, 2);
+	/* stderr too, before the filter (which has no dup2); a failure of
+	 * the filter is still told, on a copy of stderr. */
+	int err = dup(2);
+	if (err < 0 || dup2(null, 2) < 0)
+		px_die("/dev/null");
 	close(null);
+	if (confine_seccomp() < 0) {
+		dup2(err, 2);
+		px_die("seccomp");
+	}
+	close(err);
 }
 
 static atomic_int nconns;
@@ -297,13 +306,19 @@ int proxy_start(struct proxy *px, const struct policy *p)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(125);
 		close(ev[0]);
-		/* Only the listener and the decision pipe stay open. */
-		int keep_l = px->lfd, keep_e = ev[1];
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != keep_l && fd != keep_e)
-				close(fd);
-		fcntl(keep_e, F_SETFL, O_NONBLOCK);
-		proxy_main(keep_l, keep_e, p);
+		/* Only the listener and the decision pipe stay open: none of
+		 * the supervisor's descriptors (the notification listener,
+		 * the command's sockets) reaches the code that parses. */
+		if (dup2(px->lfd, 3) < 0 || dup2(ev[1], 4) < 0 ||
+		    syscall(__NR_close_range, 5, ~0U, 0) < 0)
+			_exit(EXIT_SETUP);
+		fcntl(4, F_SETFL, O_NONBLOCK);
+		/* The agent's environment (tokens the command never sees) is
+		 * in this copy of clawshim's memory: wiped before parsing. */
+		for (char **e = environ; e && *e; e++)
+			explicit_bzero(*e, strlen(*e));
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		proxy_main(3, 4, p);
 	}
 	close(ev[1]);
 	fcntl(ev[0], F_SETFL, O_NONBLOCK);

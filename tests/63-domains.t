@@ -49,7 +49,7 @@ $PY "$TOP/tests/netlib/servers.py" "$W" 2>"$W/servers.err" &
 SRV=$!
 trap 'kill $SRV 2>/dev/null; rm -rf "$SCRATCH"' EXIT
 wait_file "$W/ports" 10 || { ok 1 "test servers started"; cat "$W/servers.err"; done_testing; }
-read -r HP EP SP <"$W/ports"
+read -r HP EP SP UP <"$W/ports"
 
 P=$(mkpolicy "$SCRATCH/domains.ini" <<EOF
 [clawshim]
@@ -76,6 +76,21 @@ read_only = $TOP
 [network]
 allow = domains
 domains = tls.test
+EOF
+)
+PPLAIN=$(mkpolicy "$SCRATCH/plain.ini" <<EOF
+[clawshim]
+version = 1
+[sandbox]
+backend = landlock
+[filesystem]
+read_only = $TOP
+[network]
+allow = domains
+domains = allowed.test:$HP
+plain_http = yes
+private = yes
+upstream = http://127.0.0.1:$UP
 EOF
 )
 CS="$SAFETY $CLAWSHIM --policy $P --"
@@ -186,7 +201,58 @@ bypasses() {
 	like "$OUT" "server 0 proxy *" "$WHO: address rewritten during connect(): never the server"
 }
 
+plain_upstream() {
+	d=$(newdir domains-plain)
+	rm -f "$W/upstream.log"
+	run_in "$d" $SAFETY "$CLAWSHIM" --policy "$PPLAIN" -- curl -sS "http://allowed.test:$HP/hello.txt"
+	is "hello" "$OUT" "$WHO: plain_http = yes: an absolute-form http:// request works"
+	is "CONNECT allowed.test:$HP HTTP/1.1" "$(cat "$W/upstream.log" 2>&1)" \
+		"$WHO: upstream = ...: the proxy chains through the user's own proxy, name checked first"
+	run_in "$d" $SAFETY "$CLAWSHIM" --policy "$PPLAIN" -- $NETC raw "GET http://allowed.test:$HP/hello.txt HTTP/1.1|Host: other.test||"
+	like "$OUT" "HTTP/1.1 400 Bad Request|X-Proxy-Error: host-mismatch|*" \
+		"$WHO: plain http: a Host header naming another host is refused"
+	run_in "$d" $SAFETY "$CLAWSHIM" --policy "$PPLAIN" -- $NETC raw "GET http://other.test:$HP/ HTTP/1.1||"
+	like "$OUT" "HTTP/1.1 403 Forbidden|X-Proxy-Error: blocked-by-allowlist|*" \
+		"$WHO: plain http: the URL's host is checked"
+	run_in "$d" $SAFETY "$CLAWSHIM" --policy "$PPLAIN" -- $NETC raw "GET / HTTP/1.1|Host: allowed.test||"
+	like "$OUT" "HTTP/1.1 400 Bad Request|X-Proxy-Error: bad-request|*" \
+		"$WHO: an origin-form request (no host in the URL) is refused"
+}
+
+# The proxy, seen from outside while a tunnel is open: confined before
+# it served (no_new_privs, seccomp), root dropped, only its own fds.
+confined() {
+	d=$(newdir domains-conf)
+	(cd "$d" && exec $AS $CS $PY -c 'import socket,os,time; s=socket.create_connection(("127.0.0.1", int(os.environ["CLAWSHIM_PROXY"].rsplit(":",1)[1]))); time.sleep(3)') &
+	bg=$!
+	px=""
+	for i in $(seq 1 60); do
+		for c in $(pgrep -x clawshim); do
+			grep -q '^Seccomp:[[:space:]]*2' /proc/$c/status 2>/dev/null &&
+				grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$c/status 2>/dev/null &&
+				[ "$(readlink /proc/$c/fd/3 2>/dev/null | cut -c1-7)" = "socket:" ] &&
+				[ "$(ls /proc/$c/fd | wc -l)" -le 6 ] && px=$c
+		done
+		[ -n "$px" ] && break
+		sleep 0.05
+	done
+	if [ -z "$px" ]; then
+		ok 1 "$WHO: the proxy process was found"
+	else
+		st=$(grep -E '^(Uid|NoNewPrivs|Seccomp):' /proc/$px/status | tr -s '\t ' ' ' | tr '\n' ';')
+		is "Uid: 65534 65534 65534 65534;NoNewPrivs: 1;Seccomp: 2;" "$st" \
+			"$WHO: the proxy runs as 65534, no_new_privs, seccomp-filtered"
+		fds=$(for f in $(ls /proc/$px/fd | sort -n); do
+			readlink /proc/$px/fd/$f | sed 's/:\[.*//'; done | tr '\n' ' ')
+		is "/dev/null /dev/null /dev/null socket pipe socket " "$fds" \
+			"$WHO: the proxy holds /dev/null, its listener, the decision pipe and the open tunnel; nothing of the supervisor"
+	fi
+	wait $bg
+}
+
 for_each_user works
+for_each_user plain_upstream
+for_each_user confined
 for_each_user environment
 for_each_user refusals
 for_each_user bypasses

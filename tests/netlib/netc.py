@@ -63,6 +63,10 @@ try:
     elif c == "connect-head":    # connect-head HOST PORT: the proxy's answer head
         s, h = tunnel(a[0], int(a[1]))
         print(h.replace("\r\n", "|"))
+    elif c == "raw":             # raw REQUEST: sent as is ("|" for CRLF), the answer head
+        s = socket.create_connection(("127.0.0.1", proxy()), timeout=10)
+        s.sendall(a[0].replace("|", "\r\n").encode())
+        print(head(s).replace("\r\n", "|"))
     elif c == "sni":             # sni CONNECT-HOST SNI: TLS through the tunnel
         s, h = tunnel(a[0], 443)
         ctx = ssl.create_default_context()

@@ -7,7 +7,8 @@
 #    shows here);
 #  - HTTP on 127.0.0.1:HP serving DIR/www; HTTPS on 127.0.0.3:443 (DIR/cert.pem);
 #  - an echo on 127.0.0.1:EP that reads to EOF, then answers "got N" (half-close);
-#  - an SSH-style banner on 127.0.0.1:SP.
+#  - an SSH-style banner on 127.0.0.1:SP;
+#  - an upstream CONNECT proxy on 127.0.0.1:UP logging to DIR/upstream.log.
 import http.server, os, socket, socketserver, ssl, struct, sys, threading
 
 d = sys.argv[1]
@@ -56,6 +57,31 @@ class Banner(socketserver.BaseRequestHandler):
     def handle(self):
         self.request.sendall(b"SSH-2.0-clawshim_test_banner\r\n")
 
+class Upstream(socketserver.BaseRequestHandler):
+    """A user's own CONNECT proxy ([network] upstream): logs, then relays."""
+    def handle(self):
+        c, b = self.request, b""
+        while b"\r\n\r\n" not in b:
+            x = c.recv(1)
+            if not x:
+                return
+            b += x
+        line = b.split(b"\r\n")[0].decode()
+        with open(os.path.join(d, "upstream.log"), "a") as f:
+            f.write(line + "\n")
+        host, port = line.split()[1].rsplit(":", 1)
+        u = socket.create_connection((host, int(port)))
+        c.sendall(b"HTTP/1.1 200 OK\r\n\r\n")
+        def pipe(a, z):
+            while True:
+                x = a.recv(65536)
+                if not x:
+                    z.shutdown(socket.SHUT_WR)
+                    return
+                z.sendall(x)
+        t = threading.Thread(target=pipe, args=(u, c)); t.start()
+        pipe(c, u); t.join()
+
 class TCP(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -69,7 +95,9 @@ t.socket = ctx.wrap_socket(t.socket, server_side=True)
 serve(t)
 e = TCP(("127.0.0.1", 0), Echo); serve(e)
 b = TCP(("127.0.0.1", 0), Banner); serve(b)
+u = TCP(("127.0.0.1", 0), Upstream); serve(u)
 with open(os.path.join(d, "ports.tmp"), "w") as f:
-    f.write("%d %d %d\n" % (h.server_address[1], e.server_address[1], b.server_address[1]))
+    f.write("%d %d %d %d\n" % (h.server_address[1], e.server_address[1], b.server_address[1],
+                             u.server_address[1]))
 os.rename(os.path.join(d, "ports.tmp"), os.path.join(d, "ports"))
 threading.Event().wait()
