@@ -659,7 +659,8 @@ int main(int argc, char **argv)
 		die("started without an argv[0]");
 	/* The ssh ProxyCommand of allow = domains (`clawshim -- connect`
 	 * runs a program of that name). */
-	if (argc >= 2 && !strcmp(argv[1], "connect"))
+	struct options as_shell = { 0 };
+	if (argc >= 2 && !strcmp(argv[1], "connect") && !shell_by_name(argv[0], &as_shell))
 		return proxy_connect_main(argc, argv);
 	parse_args(argc, argv, &o);
 	if (o.selftest)
