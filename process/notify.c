@@ -145,10 +145,11 @@ bool notify_may_connect(const struct notify_rules *r,
 }
 
 /* In domains mode, the only addresses a command's TCP may reach: the
- * proxy at 127.0.0.1 exactly (why exactly: Landlock sees ports only, so
- * 127.0.0.2:P or [::ffff:127.0.0.1]:P would be "the proxy's port" on
- * a listener that is not the proxy), and loopback for the connect_tcp
- * ports (127/8, ::1, and 127/8 written as v4-mapped IPv6). */
+ * proxy at 127.0.0.1 exactly, also written ::ffff:127.0.0.1 (a dual-stack
+ * IPv6 socket, as the JVM uses, reaches the same listener that way);
+ * why exactly: Landlock sees ports only, so 127.0.0.2:P or [::1]:P would
+ * be "the proxy's port" on a listener that is not the proxy.  And
+ * loopback for the connect_tcp ports (127/8, ::1, 127/8 v4-mapped). */
 static bool inet_loopback(const void *addr, sa_family_t fam, unsigned proxy_port, uint16_t port)
 {
 	if (fam == AF_INET) {
@@ -162,7 +163,8 @@ static bool inet_loopback(const void *addr, sa_family_t fam, unsigned proxy_port
 	struct in6_addr a6;
 	memcpy(&a6, (const char *)addr + offsetof(struct sockaddr_in6, sin6_addr), sizeof(a6));
 	if (port == proxy_port)
-		return false;
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127 && a6.s6_addr[13] == 0 &&
+		       a6.s6_addr[14] == 0 && a6.s6_addr[15] == 1;
 	return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
 }
 
@@ -189,7 +191,7 @@ bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
 	port = ntohs(port);
 	if (r->domains && !inet_loopback(addr, fam, r->proxy_port, port))
 		return false;
-	if (r->domains && fam == AF_INET && port == r->proxy_port)
+	if (r->domains && port == r->proxy_port)
 		return true; /* inet_loopback() checked the address: 127.0.0.1 */
 	for (size_t i = 0; i < r->ntcp; i++)
 		if (r->tcp_ok[i] == port)

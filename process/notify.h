@@ -98,8 +98,8 @@ bool notify_may_connect(const struct notify_rules *r,
  * otherwise AF_UNSPEC (disconnect) passes, AF_INET/AF_INET6 only to a
  * connect_tcp port, and any other address family is refused.  An address
  * too short to hold a port passes: the kernel refuses it (EINVAL).
- * With r->domains only 127.0.0.1:proxy_port (AF_INET, exactly) and a
- * loopback address on a connect_tcp port pass. */
+ * With r->domains only 127.0.0.1:proxy_port (or ::ffff:127.0.0.1, the
+ * same listener) and a loopback address on a connect_tcp port pass. */
 bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
 			     size_t len);
 

@@ -42,7 +42,7 @@ struct conn {
 	const struct policy *p;
 	int evfd;
 	struct net_decision d;
-	unsigned char buf[PROXY_HEAD_MAX + 1];
+	unsigned char buf[16384 + 512];   /* a request head, or a ClientHello record */
 	size_t len;
 	struct timespec start;
 };
@@ -84,7 +84,9 @@ static int read_more(struct conn *k, int timeout_ms)
 	int r = poll(&pf, 1, timeout_ms);
 	if (r <= 0)
 		return -1;
-	ssize_t n = recv(k->c, k->buf + k->len, PROXY_HEAD_MAX - k->len, 0);
+	if (k->len >= sizeof(k->buf))
+		return -1;
+	ssize_t n = recv(k->c, k->buf + k->len, sizeof(k->buf) - k->len, 0);
 	if (n <= 0)
 		return -1;
 	k->len += (size_t)n;
@@ -419,7 +421,7 @@ static bool sni_ok(struct conn *k)
 				return true;
 			return false;
 		}
-		if (r == -1 || k->len >= PROXY_HEAD_MAX)
+		if (r == -1 || k->len >= sizeof(k->buf))
 			return false;
 		/* Wait for the client, or for a server that speaks first
 		 * (then it is not TLS, and nothing is checked). */

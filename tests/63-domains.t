@@ -180,7 +180,9 @@ bypasses() {
 	d=$(newdir domains-bypass)
 	run_in "$d" $CS curl -sS --noproxy '*' "http://allowed.test:$HP/hello.txt"
 	is "7" "$RC" "$WHO: curl --noproxy '*' cannot connect directly"
-	for a in 127.0.0.2 ::ffff:127.0.0.1 ::1; do
+	run_in "$d" $CS $NETC proxy-on ::ffff:127.0.0.1
+	is "ok connected" "$OUT" "$WHO: the proxy as ::ffff:127.0.0.1 (a dual-stack socket, the JVM's) is the proxy"
+	for a in 127.0.0.2 ::ffff:127.0.0.2 ::1; do
 		run_in "$d" $CS $NETC proxy-on "$a"
 		is "EACCES" "$OUT" "$WHO: the proxy's port on $a: EACCES"
 	done
