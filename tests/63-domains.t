@@ -35,6 +35,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" -out "$W/cert.pem
 git init -q "$W/src" && echo one >"$W/src/f" && git -C "$W/src" add f &&
 	git -C "$W/src" -c user.name=t -c user.email=t@t commit -qm one &&
 	git clone -q --bare "$W/src" "$W/www/repo.git" && git -C "$W/www/repo.git" update-server-info
+# A one-package npm registry: the package document and its tarball.
+mkdir -p "$W/pkg/package" && printf '{"name":"demo-pkg","version":"1.0.0","main":"index.js"}\n' \
+	>"$W/pkg/package/package.json" && echo 'module.exports = 42;' >"$W/pkg/package/index.js" &&
+	tar -C "$W/pkg" -czf "$W/www/demo-pkg-1.0.0.tgz" package &&
+	printf '{"name":"demo-pkg","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"name":"demo-pkg","version":"1.0.0","main":"index.js","dist":{"tarball":"https://tls.test/demo-pkg-1.0.0.tgz"}}}}\n' \
+	>"$W/www/demo-pkg"
 cat >"$W/hosts" <<'EOF'
 127.0.0.1 localhost
 ::1 localhost
@@ -117,11 +123,37 @@ works() {
 	run_in "$d" $CS sh -c 'echo "$GIT_SSH_COMMAND"'
 	like "$OUT" "ssh -o ControlMaster=no -o ControlPath=none -o ProxyCommand='*clawshim connect %h %p'" \
 		"$WHO: GIT_SSH_COMMAND uses clawshim connect when a host:22 is allowed"
-	if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 22 ]; then
-		run_in "$d" $CS node -e 'fetch("https://tls.test/hello.txt").then(r=>r.text()).then(t=>console.log(t.trim()))'
-		is "hello" "$OUT" "$WHO: node fetch with NODE_USE_ENV_PROXY"
+	if command -v npm >/dev/null 2>&1; then
+		echo '{"name":"w","version":"1.0.0"}' >"$d/package.json"
+		[ "$WHO" = root ] || chown 65534:65534 "$d/package.json"
+		run_in "$d" $CS npm install --registry=https://tls.test/ --strict-ssl=false --no-audit \
+			--no-fund --no-update-notifier --cache "$d/.npm" demo-pkg
+		is "0 module.exports = 42;" "$RC $(cat "$d/node_modules/demo-pkg/index.js" 2>&1)" \
+			"$WHO: npm install from a registry on an allowed host"
 	else
-		skip "node >= 22 is needed for NODE_USE_ENV_PROXY (node fetch)"
+		ok 1 "$WHO: npm is installed"
+	fi
+	if command -v ssh >/dev/null 2>&1; then
+		run_in "$d" $CS ssh -v -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no \
+			-o UserKnownHostsFile=/dev/null -o "ProxyCommand=$CLAWSHIM connect %h %p" \
+			-p "$SP" banner.test true
+		like "$ERR" "*remote software version clawshim_test_banner*" \
+			"$WHO: ssh through the ProxyCommand reaches an allowed host"
+	else
+		ok 1 "$WHO: ssh is installed"
+	fi
+	nodev=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+	run_in "$d" $CS node -e 'fetch("https://tls.test/hello.txt").then(r=>r.text()).then(t=>console.log(t.trim())).catch(e=>console.log("failed "+(e.cause&&e.cause.code)))'
+	if [ "$nodev" -ge 22 ]; then
+		is "hello" "$OUT" "$WHO: node fetch with NODE_USE_ENV_PROXY"
+	elif [ "$nodev" -gt 0 ]; then
+		# Node before 22 ignores the proxy variables: it fails, and says
+		# why, rather than going around the proxy.
+		is "failed EACCES" "$OUT" "$WHO: node $nodev fetch (ignores the proxy variables): EACCES"
+		like "$ERR" "clawshim: refused 127.0.0.3:443 (node: direct connect, not through the proxy)*" \
+			"$WHO: the summary names node as the program that went direct"
+	else
+		ok 1 "$WHO: node is installed"
 	fi
 }
 
