@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,19 +229,54 @@ static void confine(const struct policy *p)
 
 static atomic_int nconns;
 
-struct job {
-	int c;
-	const struct policy *p;
-	int evfd;
-};
+/* Workers stay for the next connection (a thread costs tens of
+ * microseconds to make); at most POOL_IDLE wait at once. */
+#define POOL_IDLE 8
+#define QUEUE_MAX CONNS_MAX
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
+static int queue[QUEUE_MAX];
+static size_t qhead, qlen;
+static int idle;
+static const struct policy *pool_policy;
+static int pool_evfd;
 
 static void *conn_thread(void *arg)
 {
-	struct job j = *(struct job *)arg;
-	free(arg);
-	proxy_serve_conn(j.c, j.p, j.evfd);
-	atomic_fetch_sub(&nconns, 1);
-	return NULL;
+	int c = (int)(intptr_t)arg;
+	for (;;) {
+		proxy_serve_conn(c, pool_policy, pool_evfd);
+		atomic_fetch_sub(&nconns, 1);
+		pthread_mutex_lock(&pool_lock);
+		if (idle >= POOL_IDLE) {
+			pthread_mutex_unlock(&pool_lock);
+			return NULL;
+		}
+		idle++;
+		while (!qlen)
+			pthread_cond_wait(&pool_cond, &pool_lock);
+		idle--;
+		c = queue[qhead];
+		qhead = (qhead + 1) % QUEUE_MAX;
+		qlen--;
+		pthread_mutex_unlock(&pool_lock);
+	}
+}
+
+/* Hand c to an idle worker, or start one; false when neither works. */
+static bool dispatch(int c, const pthread_attr_t *at)
+{
+	pthread_mutex_lock(&pool_lock);
+	if (idle > (int)qlen && qlen < QUEUE_MAX) {
+		queue[(qhead + qlen) % QUEUE_MAX] = c;
+		qlen++;
+		pthread_cond_signal(&pool_cond);
+		pthread_mutex_unlock(&pool_lock);
+		return true;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	pthread_t t;
+	return pthread_create(&t, at, conn_thread, (void *)(intptr_t)c) == 0;
 }
 
 static void busy(int c)
@@ -258,6 +294,8 @@ static __attribute__((noreturn)) void proxy_main(int lfd, int evfd, const struct
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	confine(p);
+	pool_policy = p;
+	pool_evfd = evfd;
 	pthread_attr_t at;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
@@ -274,14 +312,8 @@ static __attribute__((noreturn)) void proxy_main(int lfd, int evfd, const struct
 			busy(c);
 			continue;
 		}
-		struct job *j = malloc(sizeof(*j));
-		pthread_t t;
-		if (j) {
-			*j = (struct job){ c, p, evfd };
-			if (pthread_create(&t, &at, conn_thread, j) == 0)
-				continue;
-			free(j);
-		}
+		if (dispatch(c, &at))
+			continue;
 		atomic_fetch_sub(&nconns, 1);
 		busy(c);
 	}
