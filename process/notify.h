@@ -66,6 +66,10 @@ struct notify_rules {
 	 * exactly) and to loopback connect_tcp ports; set by the caller. */
 	bool domains;
 	unsigned proxy_port;
+	/* Called (the loop) before a connect to the proxy is performed, on
+	 * our duplicate of the command's socket: 0, or a negative errno that
+	 * refuses the connect.  NULL: nothing is called. */
+	int (*on_proxy)(int sock, pid_t tgid);
 	/* Told of each refused direct inet connect (any thread), or NULL. */
 	void (*on_direct)(pid_t tgid, const void *addr, size_t len);
 };

@@ -385,8 +385,17 @@ static int connect_decide(struct target *t, const struct notify_rules *r,
 	size_t off = offsetof(struct sockaddr_un, sun_path);
 
 	if (domain != AF_UNIX) {
-		if (notify_may_connect_inet(r, &j->addr, j->addrlen))
+		if (notify_may_connect_inet(r, &j->addr, j->addrlen)) {
+			uint16_t port = 0;
+			if (j->addrlen >= sizeof(struct sockaddr_in))
+				memcpy(&port, (const char *)&j->addr + offsetof(struct sockaddr_in, sin_port),
+				       sizeof(port));
+			/* The proxy learns which process each of its
+			 * connections comes from (and refuses the others). */
+			if (r->domains && r->on_proxy && ntohs(port) == r->proxy_port)
+				return r->on_proxy(j->sock, j->tgid);
 			return 0;
+		}
 		if (r->on_direct)
 			r->on_direct(j->tgid, &j->addr, j->addrlen);
 		return -EACCES;

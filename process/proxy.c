@@ -54,6 +54,11 @@ int proxy_listen(struct proxy *px, char *why, size_t whylen)
 	px->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	px->evfd = -1;
 	px->pid = 0;
+	if (pipe2(px->reg, O_CLOEXEC) < 0) {
+		snprintf(why, whylen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fcntl(px->reg[1], F_SETFL, O_NONBLOCK);
 	if (px->lfd < 0 || bind(px->lfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
 	    listen(px->lfd, 512) < 0 || getsockname(px->lfd, (struct sockaddr *)&a, &len) < 0) {
 		snprintf(why, whylen, "cannot listen on 127.0.0.1: %s", strerror(errno));
@@ -64,6 +69,73 @@ int proxy_listen(struct proxy *px, char *why, size_t whylen)
 	}
 	px->port = ntohs(a.sin_port);
 	return 0;
+}
+
+int proxy_register_sock(struct proxy *px, int sock, pid_t tgid)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (!px || getsockname(sock, (struct sockaddr *)&ss, &len) < 0)
+		return -EACCES;
+	/* sin_port and sin6_port share their offset. */
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	if (!in->sin_port) {
+		struct sockaddr_in a4 = { .sin_family = AF_INET,
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+		inet_pton(AF_INET6, "::ffff:127.0.0.1", &a6.sin6_addr);
+		int rc = ss.ss_family == AF_INET6 ? bind(sock, (struct sockaddr *)&a6, sizeof(a6))
+						  : bind(sock, (struct sockaddr *)&a4, sizeof(a4));
+		len = sizeof(ss);
+		if (rc < 0 || getsockname(sock, (struct sockaddr *)&ss, &len) < 0)
+			return -errno;
+	}
+	struct proxy_reg r = { .port = ntohs(in->sin_port), .pid = tgid };
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tgid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, r.exe, sizeof(r.exe) - 1);
+		close(fd);
+		r.exe[n > 0 ? n : 0] = '\0';
+		r.exe[strcspn(r.exe, "\n")] = '\0';
+	}
+	/* Written before the connect is performed: the proxy finds it by
+	 * the time it accepts.  A full pipe refuses the connect. */
+	return write(px->reg[1], &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : -EAGAIN;
+}
+
+/* ---- registrations, in the proxy ---- */
+
+#define REGS_MAX 1024
+static struct proxy_reg regs[REGS_MAX];
+static size_t nregs_next;
+static int regfd = -1;
+
+static void regs_drain(void)
+{
+	struct proxy_reg r;
+	while (read(regfd, &r, sizeof(r)) == (ssize_t)sizeof(r)) {
+		r.exe[sizeof(r.exe) - 1] = '\0';
+		regs[nregs_next++ % REGS_MAX] = r;
+	}
+}
+
+/* The registration of a connection from 127.0.0.1:port, taken out of
+ * the table; false for a process clawshim did not connect. */
+static bool regs_take(uint16_t port, struct proxy_reg *out)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < REGS_MAX; i++)
+			if (regs[i].port == port && regs[i].pid) {
+				*out = regs[i];
+				regs[i].port = 0;
+				regs[i].pid = 0;
+				return true;
+			}
+		regs_drain();
+	}
+	return false;
 }
 
 /* ---- confinement ---- */
@@ -235,7 +307,11 @@ static atomic_int nconns;
 #define QUEUE_MAX CONNS_MAX
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
-static int queue[QUEUE_MAX];
+struct job {
+	int c;
+	struct proxy_reg reg;
+};
+static struct job queue[QUEUE_MAX];
 static size_t qhead, qlen;
 static int idle;
 static const struct policy *pool_policy;
@@ -243,9 +319,10 @@ static int pool_evfd;
 
 static void *conn_thread(void *arg)
 {
-	int c = (int)(intptr_t)arg;
+	struct job j = *(struct job *)arg;
+	free(arg);
 	for (;;) {
-		proxy_serve_conn(c, pool_policy, pool_evfd);
+		proxy_serve_conn(j.c, pool_policy, pool_evfd, &j.reg);
 		atomic_fetch_sub(&nconns, 1);
 		pthread_mutex_lock(&pool_lock);
 		if (idle >= POOL_IDLE) {
@@ -256,19 +333,19 @@ static void *conn_thread(void *arg)
 		while (!qlen)
 			pthread_cond_wait(&pool_cond, &pool_lock);
 		idle--;
-		c = queue[qhead];
+		j = queue[qhead];
 		qhead = (qhead + 1) % QUEUE_MAX;
 		qlen--;
 		pthread_mutex_unlock(&pool_lock);
 	}
 }
 
-/* Hand c to an idle worker, or start one; false when neither works. */
-static bool dispatch(int c, const pthread_attr_t *at)
+/* Hand j to an idle worker, or start one; false when neither works. */
+static bool dispatch(const struct job *j, const pthread_attr_t *at)
 {
 	pthread_mutex_lock(&pool_lock);
 	if (idle > (int)qlen && qlen < QUEUE_MAX) {
-		queue[(qhead + qlen) % QUEUE_MAX] = c;
+		queue[(qhead + qlen) % QUEUE_MAX] = *j;
 		qlen++;
 		pthread_cond_signal(&pool_cond);
 		pthread_mutex_unlock(&pool_lock);
@@ -276,7 +353,14 @@ static bool dispatch(int c, const pthread_attr_t *at)
 	}
 	pthread_mutex_unlock(&pool_lock);
 	pthread_t t;
-	return pthread_create(&t, at, conn_thread, (void *)(intptr_t)c) == 0;
+	struct job *copy = malloc(sizeof(*copy));
+	if (!copy)
+		return false;
+	*copy = *j;
+	if (pthread_create(&t, at, conn_thread, copy) == 0)
+		return true;
+	free(copy);
+	return false;
 }
 
 static void busy(int c)
@@ -312,7 +396,18 @@ static __attribute__((noreturn)) void proxy_main(int lfd, int evfd, const struct
 			busy(c);
 			continue;
 		}
-		if (dispatch(c, &at))
+		/* Why refuse the unregistered: another local process (outside
+		 * the sandbox) could otherwise use the command's proxy. */
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		struct job j = { .c = c };
+		if (getpeername(c, (struct sockaddr *)&peer, &plen) < 0 ||
+		    !regs_take(ntohs(((struct sockaddr_in *)&peer)->sin_port), &j.reg)) {
+			atomic_fetch_sub(&nconns, 1);
+			close(c);
+			continue;
+		}
+		if (dispatch(&j, &at))
 			continue;
 		atomic_fetch_sub(&nconns, 1);
 		busy(c);
@@ -341,19 +436,26 @@ int proxy_start(struct proxy *px, const struct policy *p)
 		/* Only the listener and the decision pipe stay open: none of
 		 * the supervisor's descriptors (the notification listener,
 		 * the command's sockets) reaches the code that parses. */
-		if (dup2(px->lfd, 3) < 0 || dup2(ev[1], 4) < 0 ||
-		    syscall(__NR_close_range, 5, ~0U, 0) < 0)
+		/* Out of the way first: a source may be 3, 4 or 5 itself. */
+		int l = fcntl(px->lfd, F_DUPFD, 64), e = fcntl(ev[1], F_DUPFD, 64);
+		int g = fcntl(px->reg[0], F_DUPFD, 64);
+		if (l < 0 || e < 0 || g < 0 || dup2(l, 3) < 0 || dup2(e, 4) < 0 || dup2(g, 5) < 0 ||
+		    syscall(__NR_close_range, 6, ~0U, 0) < 0)
 			_exit(EXIT_SETUP);
 		fcntl(4, F_SETFL, O_NONBLOCK);
 		/* The agent's environment (tokens the command never sees) is
 		 * in this copy of clawshim's memory: wiped before parsing. */
-		for (char **e = environ; e && *e; e++)
-			explicit_bzero(*e, strlen(*e));
+		for (char **v = environ; v && *v; v++)
+			explicit_bzero(*v, strlen(*v));
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		regfd = 5;
+		fcntl(5, F_SETFL, O_NONBLOCK);
 		proxy_main(3, 4, p);
 	}
 	close(ev[1]);
 	fcntl(ev[0], F_SETFL, O_NONBLOCK);
+	close(px->reg[0]);
+	px->reg[0] = -1;
 	close(px->lfd);
 	px->lfd = -1;
 	px->evfd = ev[0];

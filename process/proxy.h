@@ -43,6 +43,7 @@ struct proxy {
 	int lfd;              /* the listener (close-on-exec), -1 once handed on */
 	unsigned port;
 	int evfd;             /* the supervisor's end of the decision pipe, or -1 */
+	int reg[2];           /* registrations: supervisor -> proxy (pipe) */
 	pid_t pid;            /* the proxy process, 0 before the first connection */
 };
 
@@ -53,6 +54,19 @@ int proxy_listen(struct proxy *px, char *why, size_t whylen);
  * px->lfd under policy p until killed.  The supervisor's copy of the
  * listener is closed.  0, or -1 (warned; connections are then refused). */
 int proxy_start(struct proxy *px, const struct policy *p);
+
+/* One registration: a connection from 127.0.0.1:port is the command's
+ * process pid (comm exe). */
+struct proxy_reg {
+	uint16_t port;
+	pid_t pid;
+	char exe[32];
+};
+
+/* Before the command's connect to the proxy is performed (notification
+ * supervisor): bind sock to loopback if unbound, register its port.
+ * 0, or a negative errno. */
+int proxy_register_sock(struct proxy *px, int sock, pid_t tgid);
 
 /* Read the decision records waiting on px->evfd into the summary. */
 void proxy_read_decisions(struct proxy *px);
@@ -66,7 +80,8 @@ void netsum_print(void);
  * CLAWSHIM_PROXY, relayed over stdin/stdout (an ssh ProxyCommand). */
 int proxy_connect_main(int argc, char **argv);
 
-/* In the proxy: serve one accepted connection (proxy_conn.c). */
-void proxy_serve_conn(int c, const struct policy *p, int evfd);
+/* In the proxy: serve one accepted connection (proxy_conn.c) from the
+ * registered process reg. */
+void proxy_serve_conn(int c, const struct policy *p, int evfd, const struct proxy_reg *reg);
 
 #endif

@@ -567,7 +567,7 @@ static void serve_socks(struct conn *k)
 	serve_tunnel(k, k->buf + n, k->len - (size_t)n);
 }
 
-void proxy_serve_conn(int c, const struct policy *p, int evfd)
+void proxy_serve_conn(int c, const struct policy *p, int evfd, const struct proxy_reg *reg)
 {
 	struct conn *k = calloc(1, sizeof(*k));
 	if (!k) {
@@ -578,6 +578,8 @@ void proxy_serve_conn(int c, const struct policy *p, int evfd)
 	k->up = -1;
 	k->p = p;
 	k->evfd = evfd;
+	k->d.pid = reg->pid;
+	snprintf(k->d.exe, sizeof(k->d.exe), "%s", reg->exe);
 	clock_gettime(CLOCK_MONOTONIC, &k->start);
 	if (read_more(k, HEAD_TIMEOUT_MS) == 0) {
 		if (k->buf[0] == 5)

@@ -437,6 +437,15 @@ static bool wrapper_setup_failed(const struct child_spec *cs, int status)
 	       ioctl(cs->keep_fd[KEEP_READY], FIONREAD, &left) == 0 && left > 0;
 }
 
+/* A connect of the command to the proxy, about to be performed: bind
+ * our duplicate of its socket if it is not bound, and tell the proxy its
+ * port and the process (proxy_register_sock does both). */
+static struct proxy *reg_proxy;
+static int proxy_register(int sock, pid_t tgid)
+{
+	return proxy_register_sock(reg_proxy, sock, tgid);
+}
+
 /* A refused direct connect of the command (a notify worker or the loop):
  * into the exit summary, with the program's name. */
 static void direct_refused(pid_t tgid, const void *addr, size_t len)
@@ -527,6 +536,7 @@ int supervise(struct child_spec *cs)
 		rules.domains = cs->p->net_domains.val;
 		rules.proxy_port = cs->proxy ? cs->proxy->port : 0;
 		rules.on_direct = direct_refused;
+		rules.on_proxy = cs->proxy ? proxy_register : NULL;
 		if (cs->plan->mounts)
 			notify_accept_namespaces(cmd);
 	}
@@ -536,6 +546,7 @@ int supervise(struct child_spec *cs)
 		tfd = make_timer(cs->p->timeout.val);
 
 	struct proxy *px = cs->proxy;
+	reg_proxy = px;
 	while (!done) {
 		struct pollfd pfd[5] = {
 			{ sfd, POLLIN, 0 }, { tfd, POLLIN, 0 }, { cs->notify_fd, POLLIN, 0 },

@@ -257,15 +257,20 @@ plain_upstream() {
 # it served (no_new_privs, seccomp), root dropped, only its own fds.
 confined() {
 	d=$(newdir domains-conf)
-	(cd "$d" && exec $AS $CS $PY -c 'import socket,os,time; s=socket.create_connection(("127.0.0.1", int(os.environ["CLAWSHIM_PROXY"].rsplit(":",1)[1]))); time.sleep(3)') &
+	(cd "$d" && exec $AS $CS $PY -c 'import socket,os,time; p=os.environ["CLAWSHIM_PROXY"].rsplit(":",1)[1]; s=socket.create_connection(("127.0.0.1", int(p))); open("port","w").write(p); time.sleep(3)') &
 	bg=$!
 	px=""
+	# $bg is the timeout (exec'd); its child the supervisor; the proxy is
+	# the supervisor's child that loaded a seccomp filter and is no command.
 	for i in $(seq 1 60); do
-		for c in $(pgrep -x clawshim); do
-			grep -q '^Seccomp:[[:space:]]*2' /proc/$c/status 2>/dev/null &&
-				grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$c/status 2>/dev/null &&
-				[ "$(readlink /proc/$c/fd/3 2>/dev/null | cut -c1-7)" = "socket:" ] &&
-				[ "$(ls /proc/$c/fd | wc -l)" -le 6 ] && px=$c
+		for sup in $(pgrep -P $bg); do
+			for c in $(pgrep -P "$sup" -x clawshim); do
+				# (the command too is a clawshim child until its execve:
+				# the proxy is the one with its listener on fd 3)
+				grep -q '^Seccomp:[[:space:]]*2' /proc/$c/status 2>/dev/null &&
+					[ "$(readlink /proc/$c/fd/3 2>/dev/null | cut -c1-7)" = "socket:" ] &&
+					[ "$(readlink /proc/$c/fd/5 2>/dev/null | cut -c1-5)" = "pipe:" ] && px=$c
+			done
 		done
 		[ -n "$px" ] && break
 		sleep 0.05
@@ -278,9 +283,20 @@ confined() {
 			"$WHO: the proxy runs as 65534, no_new_privs, seccomp-filtered"
 		fds=$(for f in $(ls /proc/$px/fd | sort -n); do
 			readlink /proc/$px/fd/$f | sed 's/:\[.*//'; done | tr '\n' ' ')
-		is "/dev/null /dev/null /dev/null socket pipe socket " "$fds" \
-			"$WHO: the proxy holds /dev/null, its listener, the decision pipe and the open tunnel; nothing of the supervisor"
+		is "/dev/null /dev/null /dev/null socket pipe pipe socket " "$fds" \
+			"$WHO: the proxy holds /dev/null, its listener, its two pipes and the open tunnel; nothing of the supervisor"
 	fi
+	# A process outside the sandbox on the proxy's port: not served.
+	wait_file "$d/port" 5
+	out=$($PY -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+try:
+    s.sendall(b"CONNECT allowed.test:%s HTTP/1.1\r\n\r\n" % sys.argv[2].encode())
+    print("closed" if s.recv(100) == b"" else "served")
+except ConnectionResetError:
+    print("closed")' "$(cat "$d/port")" "$HP" 2>&1)
+	is "closed" "$out" "$WHO: a connection to the proxy from outside the sandbox is closed unserved"
 	wait $bg
 }
 
