@@ -26,7 +26,8 @@ WARNINGS += -Werror
 endif
 
 UTIL_SRC    = util.c json.c sha256.c
-POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c policy/git.c
+POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c policy/git.c \
+              policy/domains.c
 OPT      ?= -O2 -g
 
 ifeq ($(OS),Darwin)
@@ -74,7 +75,8 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
 PROCESS_SRC = process/supervise.c process/guards.c process/guards_git.c process/child.c process/limits.c process/env.c \
               process/cgroup.c process/pidns.c process/mountns.c process/mountns_plan.c \
               process/notify.c process/notify_serve.c process/notify_ops.c \
-              process/notify_net.c process/audit.c process/audit_log.c process/audit_last.c
+              process/notify_net.c process/audit.c process/audit_log.c process/audit_last.c \
+              process/proxy.c process/proxy_conn.c process/proxy_parse.c process/proxy_client.c
 SELFTEST_SRC = selftest/selftest.c selftest/corpus.c selftest/world.c selftest/run.c
 CORE_SRC    = $(UTIL_SRC) $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 GEN_OBJ     = backends/prebuilt.o backends/filters.gen.o
@@ -165,6 +167,15 @@ tests/helpers/race: tests/helpers/race.c
 tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o process/notify_serve.o process/notify_ops.o \
 		process/notify_net.o process/audit_log.o json.o util.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
+
+# libFuzzer targets (clang): the proxy's request parsers. `make fuzz`
+# builds them; run e.g. tests/fuzz/fuzz_proxy -max_total_time=60.
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined $(OS_CPPFLAGS)
+.PHONY: fuzz
+fuzz: tests/fuzz/fuzz_proxy
+tests/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c process/proxy_parse.c policy/domains.c util.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
 # check and demo first make sure the build and test dependencies are here
 # (installing them as root on Debian), then build in a fresh make.

@@ -25,6 +25,7 @@
 #include "policy/policy.h"
 #include "process/process.h"
 #include "process/audit.h"
+#include "process/proxy.h"
 #include "selftest/selftest.h"
 
 extern char **environ;
@@ -40,6 +41,7 @@ struct options {
 	const char *backend, *workspace, *timeout;
 	struct strv policies;   /* --policy FILE, in order */
 	struct strv paths;      /* "key\0value" pairs: --read-only etc. */
+	struct strv domains;    /* --allow-domain HOST */
 	char **rest;            /* command, or shell arguments */
 	int nrest;
 };
@@ -65,6 +67,7 @@ static void usage(FILE *f)
 	      "  --read-write PATH   also allow writing PATH\n"
 	      "  --deny PATH         deny all access to PATH\n"
 	      "  --allow-net         allow all network access\n"
+	      "  --allow-domain HOST also allow HOST through the proxy (allow = domains)\n"
 	      "  --timeout SECONDS   TERM the command after SECONDS, KILL later; exit 124\n"
 	      "  --log FILE          write the audit log (NDJSON) to FILE\n"
 	      "  --last [--json]     print the audit events of the latest run in this workspace\n"
@@ -147,7 +150,7 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
 	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON,
-	       O_SELFTEST, O_LOG, O_LAST };
+	       O_SELFTEST, O_LOG, O_LAST, O_DOMAIN };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, O_POLICY },
 		{ "backend", required_argument, NULL, O_BACKEND },
@@ -156,6 +159,7 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 		{ "read-write", required_argument, NULL, O_RW },
 		{ "deny", required_argument, NULL, O_DENY },
 		{ "allow-net", no_argument, NULL, O_NET },
+		{ "allow-domain", required_argument, NULL, O_DOMAIN },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "check-policy", required_argument, NULL, O_CHECK },
 		{ "dump-policy", no_argument, NULL, O_DUMP },
@@ -209,6 +213,7 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 		case O_RW: strv_push(&o->paths, xasprintf("read_write=%s", val)); break;
 		case O_DENY: strv_push(&o->paths, xasprintf("deny=%s", val)); break;
 		case O_NET: o->allow_net = true; break;
+		case O_DOMAIN: strv_push(&o->domains, xstrdup(val)); break;
 		case O_TIMEOUT: o->timeout = val; break;
 		case O_CHECK: o->check = val; break;
 		case O_DUMP: o->dump = true; break;
@@ -401,6 +406,14 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 		       policy_set(p, "log", "enabled", "yes", cl, 0, TRUST_FULL, &err)))
 		die_policy(&err);
 	free(log);
+	/* --allow-domain: the caller's grant on top of the files (deny_domains
+	 * still wins); with allow = none it turns domains mode on. */
+	if (o->domains.n && !p->net_all.val && !p->net_domains.val &&
+	    policy_set(p, "network", "allow", "domains", cl, 0, TRUST_FULL, &err))
+		die_policy(&err);
+	for (size_t i = 0; i < o->domains.n; i++)
+		if (policy_add_item(p, "network", "domains", o->domains.v[i], cl, &err))
+			die_policy(&err);
 	for (size_t i = 0; i < o->paths.n; i++) {
 		char *kv = xstrdup(o->paths.v[i]), *eq = strchr(kv, '=');
 		*eq = '\0';
@@ -630,12 +643,47 @@ static void use_wrapper(struct child_spec *cs, struct plan *pl)
 	cs->candidates[0] = pl->wrapper.v[0];
 }
 
+/* allow = domains: bind the proxy's listener now (the port goes into
+ * the environment), after the checks that the run is airtight. */
+static void start_listener(struct policy *p, struct proxy *px, const struct plan *pl,
+			   struct strv *env)
+{
+	char why[160], self[PATH_MAX];
+	/* Why refuse: without the notification supervisor nothing checks
+	 * connect() addresses, and Landlock alone allows any host on the
+	 * proxy's port (nono#1631). */
+	if (!(pl->seccomp & SC_UNIX) || (pl->seccomp & SC_NESTED)) {
+		const char *whose = (pl->seccomp & SC_NESTED) ? "the outer clawshim's" : "not in use";
+		if (!p->best_effort.val) {
+			warn("[network] allow = domains needs the seccomp notification supervisor, "
+			     "which is %s here", whose);
+			hint("run it outside the other sandbox, or set best_effort = true for no network");
+			exit(EXIT_SETUP);
+		}
+		/* best_effort degrades to no network, never to "variables only". */
+		warn("best_effort: no network (allow = domains needs the notification "
+		     "supervisor, which is %s here)", whose);
+		p->net_domains.val = false;
+		return;
+	}
+	if (proxy_listen(px, why, sizeof(why)) < 0)
+		die("[network] allow = domains: %s", why);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	env_add_proxy(env, p, px->port, n > 0 ? self : "clawshim");
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	/* execve() may pass no argv[0] at all: no name, no role. */
 	if (argc < 1 || !argv[0])
 		die("started without an argv[0]");
+	/* The ssh ProxyCommand of allow = domains (`clawshim -- connect`
+	 * runs a program of that name). */
+	struct options as_shell = { 0 };
+	if (argc >= 2 && !strcmp(argv[1], "connect") && !shell_by_name(argv[0], &as_shell))
+		return proxy_connect_main(argc, argv);
 	parse_args(argc, argv, &o);
 	if (o.selftest)
 		return selftest(o.backend, &o.policies, o.json);
@@ -714,6 +762,9 @@ int main(int argc, char **argv)
 		die_policy(&err);
 	struct strv env = { 0 }, cand = { 0 };
 	env_build(&p, environ, be->name, shell, &env);
+	struct proxy px = { .lfd = -1, .evfd = -1 };
+	if (p.net_domains.val)
+		start_listener(&p, &px, &pl, &env);
 	/* A login shell's argv[0] is "-bash": the file to run is the shell. */
 	exec_candidates(o.shell_mode ? shell : cmd.argv[0], env.v, &cand);
 	if (be->id != BACKEND_DOCKER)
@@ -721,6 +772,7 @@ int main(int argc, char **argv)
 	struct child_spec cs = {
 		.p = &p, .be = be, .plan = &pl, .argv = cmd.argv, .candidates = cand.v,
 		.envp = env.v, .cwd = cwd, .pids_cgroup_fd = -1, .keep_fd = { -1, -1, -1 },
+		.proxy = p.net_domains.val ? &px : NULL,
 	};
 	host_set_filter(&cs, &p, &pl);
 	if (pl.wrapper.n)

@@ -62,6 +62,15 @@ const struct backend *backend_get(enum backend_id id)
 	return backends[id];
 }
 
+int plan_refuse_domains(const struct policy *p, const char *name, const char *why,
+			struct policy_error *err)
+{
+	if (!p->net_domains.val)
+		return 0;
+	return plan_refuse(err, "use backend = landlock (or auto), or set [network] allow = none or all",
+			   "backend %s cannot enforce [network] allow = domains: %s", name, why);
+}
+
 /* Record one guarantee and how it is enforced (or why it is not). */
 int plan_refuse(struct policy_error *err, const char *hint, const char *fmt, ...)
 {

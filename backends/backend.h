@@ -131,6 +131,10 @@ void plan_free(struct plan *pl);
 /* A refusal: the message (printf) and hint into err; returns -1. */
 __attribute__((format(printf, 3, 4)))
 int plan_refuse(struct policy_error *err, const char *hint, const char *fmt, ...);
+/* -1 (err set) when the policy says allow = domains, which backend
+ * `name` cannot enforce (`why`); 0 otherwise.  Never run weaker. */
+int plan_refuse_domains(const struct policy *p, const char *name, const char *why,
+			struct policy_error *err);
 /* Add the guarantees every backend shares (process semantics, seccomp). */
 void plan_add_common(struct plan *pl, const struct policy *p);
 

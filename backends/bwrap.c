@@ -695,6 +695,8 @@ static void build_lines(struct bw *b, struct plan *out, bool connect_filter_on)
 static int bwrap_plan(const struct policy *p, const struct command *cmd, struct plan *out,
 		      struct policy_error *err)
 {
+	if (plan_refuse_domains(p, "bwrap", "its private network namespace has no relay to clawshim's proxy", err))
+		return -1;
 	struct bw_priv *pv = xcalloc(1, sizeof(*pv));
 	struct bw b = { .p = p, .strs = &pv->strs };
 	build_ops(&b);

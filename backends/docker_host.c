@@ -100,6 +100,8 @@ static const char *engine_name(const struct policy *p)
 static int docker_plan(const struct policy *p, const struct command *cmd, struct plan *out,
 		       struct policy_error *err)
 {
+	if (plan_refuse_domains(p, "docker", "the container's network has no relay to clawshim's proxy", err))
+		return -1;
 	if (!p->docker_image.val)
 		return docker_plan_build(p, cmd, NULL, out, err);
 	const char *name = engine_name(p), *found = backend_find_program(name);

@@ -846,6 +846,8 @@ int firejail_plan_as(const struct policy *p, const struct command *cmd, struct p
 static int firejail_plan(const struct policy *p, const struct command *cmd, struct plan *out,
 			 struct policy_error *err)
 {
+	if (plan_refuse_domains(p, "firejail", "its private network namespace has no relay to clawshim's proxy", err))
+		return -1;
 	const char *fj = backend_find_program("firejail");
 	return firejail_plan_as(p, cmd, out, err, getuid(), fj ? fj : "/usr/bin/firejail");
 }

@@ -33,6 +33,7 @@
  * it ("deny = ~/x" wins over "read_write = ~/x/y"): the safe reading.
  */
 #include "landlock.h"
+#include "../policy/domains.h"
 #include "seccomp.h"
 
 #include <dirent.h>
@@ -535,9 +536,78 @@ static int refuse(const struct policy *p, int abi, struct policy_error *err)
 	return 0;
 }
 
+/* allow = domains: each guarantee with its mechanism, what is not
+ * enforced, and the presets in use with their upload-capable hosts. */
+static void domain_lines(struct gctx *g)
+{
+	const struct policy *p = g->p;
+	const char *sup = "seccomp user notification: the supervisor checks each connect() "
+			  "address and performs it; Landlock handles TCP connect with no rule "
+			  "for the proxy (only the supervisor reaches it)";
+	plan_add(g->out, "TCP only to clawshim's proxy at 127.0.0.1 (the exact address and port)",
+		 keep(g->r, xstrdup(sup)), NULL, true);
+	if (p->connect_tcp.n) {
+		char *ports = port_list(&p->connect_tcp);
+		plan_add(g->out, keep(g->r, xasprintf("TCP to loopback only on ports %s", ports)),
+			 "seccomp user notification (loopback) + Landlock (ports)", NULL, true);
+		free(ports);
+	}
+	plan_add(g->out, "no UDP, raw, SCTP, MPTCP or packet sockets; no DNS of its own",
+		 "seccomp (socket)", NULL, true);
+	plan_add(g->out, "no TCP Fast Open or datagram with an address (sendto/sendmsg)",
+		 "seccomp user notification", NULL, true);
+	plan_add(g->out, "only the hosts of [network] domains, in every layer that sets them; "
+		 "deny_domains wins", "clawshim's proxy, confined (no_new_privs, Landlock, seccomp)",
+		 NULL, true);
+	plan_add(g->out, "a denied name is never looked up (checked before DNS)", "clawshim's proxy",
+		 NULL, true);
+	plan_add(g->out, "connects only to the addresses it resolved and checked (no re-resolution)",
+		 "clawshim's proxy", NULL, true);
+	if (!p->net_private.val)
+		plan_add(g->out, "no loopback, private, link-local, CGNAT or multicast destinations",
+			 "clawshim's proxy", NULL, true);
+	plan_add(g->out, "on port 443 the TLS server name (SNI) must be the CONNECT host",
+		 "clawshim's proxy", NULL, true);
+	plan_add(g->out, p->net_plain_http.val ? "plain http://: one request per connection, "
+		 "host checked" : "no plain http:// (CONNECT and SOCKS5 only)", "clawshim's proxy",
+		 NULL, true);
+	plan_add(g->out, "uploads to allowed hosts", NULL, "the proxy sees host names, never "
+		 "content: an allowed host that takes uploads can receive data", false);
+	plan_add(g->out, "domain fronting beyond the SNI check", NULL, "the HTTP Host inside TLS "
+		 "is not visible without interception, which clawshim does not do", false);
+	plan_add(g->out, "tools that ignore the proxy variables", NULL, "they fail (EACCES, "
+		 "named in the exit summary); they are not let through", false);
+	for (size_t i = 0; i < p->domains.n; i++) {
+		const char *raw = p->domains.v[i].raw;
+		const struct dom_preset *ps = raw[0] == '@' ? dom_preset_find(raw + 1) : NULL;
+		if (!ps)
+			continue;
+		char hosts[1024] = "", up[512] = "";
+		size_t hn = 0, un = 0;
+		for (size_t h = 0; h < ps->nhosts; h++) {
+			hn += (size_t)snprintf(hosts + hn, sizeof(hosts) - hn, "%s%s", h ? " " : "",
+					       ps->hosts[h].pattern);
+			if (ps->hosts[h].upload && un < sizeof(up))
+				un += (size_t)snprintf(up + un, sizeof(up) - un, "%s%s", un ? " " : "",
+						       ps->hosts[h].pattern);
+			if (hn >= sizeof(hosts) || un >= sizeof(up))
+				break;
+		}
+		plan_add(g->out, keep(g->r, xasprintf("preset @%s (%s): %s", ps->name, ps->what, hosts)),
+			 "clawshim's proxy", NULL, true);
+		if (up[0])
+			plan_add(g->out, keep(g->r, xasprintf("@%s: no uploads to %s", ps->name, up)),
+				 NULL, "these hosts accept uploads (publish, push, gists)", false);
+	}
+}
+
 static void net_lines(struct gctx *g)
 {
 	const struct policy *p = g->p;
+	if (p->net_domains.val) {
+		domain_lines(g);
+		return;
+	}
 	char *cports = port_list(&p->connect_tcp), *bports = port_list(&p->bind_tcp);
 	const char *cwhat = keep(g->r, cports ? xasprintf("TCP connect only to ports %s", cports) :
 						xstrdup("no TCP connect"));

@@ -18,9 +18,9 @@ static int none_probe(char *why, size_t whylen)
 static int none_plan(const struct policy *p, const struct command *cmd,
 		     struct plan *out, struct policy_error *err)
 {
-	(void)p;
 	(void)cmd;
-	(void)err;
+	if (plan_refuse_domains(p, "none", "it confines nothing", err))
+		return -1;
 	out->id = BACKEND_NONE;
 	/* Even unconfined, the command must not inject keystrokes into the
 	 * agent's terminal (CVE-2017-5226) nor leave the session that lets

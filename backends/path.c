@@ -199,6 +199,8 @@ static int path_probe(char *why, size_t whylen)
 static int path_plan(const struct policy *p, const struct command *cmd, struct plan *out,
 		     struct policy_error *err)
 {
+	if (plan_refuse_domains(p, "path", "it does not confine the network", err))
+		return -1;
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
 		snprintf(err->msg, sizeof(err->msg), "backend path: cannot find the current directory");

@@ -32,7 +32,7 @@ struct prebuilt_key prebuilt_key_of(unsigned flags, const struct policy *p)
 	/* Only what changes the program counts: TCP ports under SC_NET, and
 	 * allow = all where the nested rules look at it. */
 	if (flags & SC_NET)
-		k.tcp = p->connect_tcp.n || p->bind_tcp.n;
+		k.tcp = policy_tcp_sockets(p);
 	if ((flags & SC_UNIX) && (flags & SC_NESTED))
 		k.net_all = p->net_all.val;
 	return k;

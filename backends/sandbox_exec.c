@@ -250,6 +250,8 @@ static void guarantees(const struct policy *p, struct plan *out, struct sb_priv 
 int sbpl_plan(const struct policy *p, const struct command *cmd, struct plan *out,
 	      struct policy_error *err)
 {
+	if (plan_refuse_domains(p, "sandbox-exec", "not built for macOS yet", err))
+		return -1;
 	/* SBPL has no system call rules: a [seccomp] deny list cannot hold. */
 	if (p->seccomp_deny.n && !p->best_effort.val) {
 		snprintf(err->msg, sizeof(err->msg),

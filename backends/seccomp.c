@@ -215,7 +215,7 @@ static int add_kernel(scmp_filter_ctx ctx, struct policy_error *err)
  * stay refused. */
 static int add_net(scmp_filter_ctx ctx, const struct policy *p, struct policy_error *err)
 {
-	if (!(p->connect_tcp.n || p->bind_tcp.n))
+	if (!policy_tcp_sockets(p))
 		return 0;
 	static const unsigned fams[] = { AF_INET, AF_INET6 };
 	static const unsigned bad_proto[] = { IPPROTO_SCTP, 262 /* MPTCP */, IPPROTO_UDP };
@@ -485,7 +485,7 @@ int seccomp_program(scmp_filter_ctx ctx, const struct policy *p, unsigned flags,
 	}
 	size_t body = (size_t)st.st_size / sizeof(struct sock_filter);
 	struct sock_filter *f = xcalloc(body + 32, sizeof(*f));
-	size_t n = prefix(f, flags, p->connect_tcp.n || p->bind_tcp.n);
+	size_t n = prefix(f, flags, policy_tcp_sockets(p));
 	ssize_t r = read(fd, f + n, (size_t)st.st_size);
 	close(fd);
 	if (r != st.st_size || n + body > BPF_MAXINSNS) {

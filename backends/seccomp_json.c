@@ -150,7 +150,7 @@ char *seccomp_json(const struct policy *p, unsigned flags)
 		one(&j, "personality", LX_EPERM, 0, "SCMP_CMP_MASKED_EQ", 0x0400000, 0x0400000);
 	}
 	if (flags & SC_NET) {
-		bool tcp = p->connect_tcp.n || p->bind_tcp.n;
+		bool tcp = policy_tcp_sockets(p);
 		for (unsigned fam = 0; fam < 64; fam++) {
 			if (fam == LX_AF_UNIX || (tcp && (fam == LX_AF_INET || fam == LX_AF_INET6)))
 				continue;

@@ -82,7 +82,7 @@ static void dump_key(FILE *out, const struct policy *p, const struct keydef *k)
 	case K_NETALLOW: {
 		const struct pol_bool *b = KEY_CMEMBER(p, k, struct pol_bool);
 		if (k->type == K_NETALLOW)
-			v = b->val ? "all" : "none";
+			v = b->val ? "all" : p->net_domains.val ? "domains" : "none";
 		else
 			v = b->val ? "true" : "false";
 		o = &b->from;

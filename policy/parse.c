@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "../common.h"
+#include "domains.h"
 
 #define OFF(m) offsetof(struct policy, m)
 
@@ -42,6 +43,12 @@ const struct keydef policy_keys[] = {
 	{ "network", "connect_tcp", K_PORTLIST, KT_NEVER, OFF(connect_tcp) },
 	{ "network", "bind_tcp", K_PORTLIST, KT_NEVER, OFF(bind_tcp) },
 	{ "network", "unix", K_PATHLIST, KT_NEVER, OFF(unix_sockets) },
+	/* domains narrow as a workspace adds them: every layer must allow. */
+	{ "network", "domains", K_PATTERNLIST, KT_ADD, OFF(domains) },
+	{ "network", "deny_domains", K_PATTERNLIST, KT_ADD, OFF(deny_domains) },
+	{ "network", "plain_http", K_BOOL, KT_COMPARE, OFF(net_plain_http) },
+	{ "network", "private", K_BOOL, KT_COMPARE, OFF(net_private) },
+	{ "network", "upstream", K_STR, KT_NEVER, OFF(net_upstream) },
 	{ "process", "max_processes", K_LIMIT_COUNT, KT_COMPARE, OFF(limit[LIMIT_PROCESSES]) },
 	{ "process", "max_memory", K_LIMIT_SIZE, KT_COMPARE, OFF(limit[LIMIT_MEMORY]) },
 	{ "process", "max_cpu", K_LIMIT_SECS, KT_COMPARE, OFF(limit[LIMIT_CPU]) },
@@ -381,17 +388,32 @@ static int set_num(struct parse *ps, const struct keydef *k, const char *v)
 	return 1;
 }
 
+/* allow = domains: narrower than all, wider than none. */
+static int set_net_domains(struct parse *ps, const struct keydef *k)
+{
+	struct policy *p = ps->p;
+	if (ps->trust == TRUST_TIGHTEN_ONLY && !p->net_all.val && !p->net_domains.val)
+		return widen(ps, k);
+	p->net_all.val = false;
+	p->net_domains.val = true;
+	p->net_domains.from = (struct origin){ ps->layer, ps->line };
+	return 1;
+}
+
 static int set_bool(struct parse *ps, const struct keydef *k, const char *v)
 {
 	struct pol_bool *b = KEY_MEMBER(ps->p, k, struct pol_bool);
 	bool val;
 	if (k->type == K_NETALLOW) {
+		if (!strcmp(v, "domains"))
+			return set_net_domains(ps, k);
 		if (!strcmp(v, "none"))
 			val = false;
 		else if (!strcmp(v, "all"))
 			val = true;
 		else
-			return bad_value(ps, k, v, "none or all");
+			return bad_value(ps, k, v, "none, domains or all");
+		ps->p->net_domains.val = false;
 	} else if (!parse_bool(v, &val)) {
 		return bad_value(ps, k, v, "true or false");
 	}
@@ -412,6 +434,9 @@ static int set_str(struct parse *ps, const struct keydef *k, const char *v)
 		return bad_value(ps, k, v, "docker or podman");
 	if (k->type == K_STR && strpbrk(v, " \t"))
 		return bad_value(ps, k, v, "no blanks");
+	char umsg[256];
+	if (k->off == OFF(net_upstream) && dom_check_upstream(v, umsg, sizeof(umsg)))
+		return fail(ps, NULL, "%s", umsg);
 	if (!strcmp(k->name, "shell") && v[0] != '/' && v[0] != '~' && v[0] != '$')
 		return fail(ps, NULL, "'shell' must be an absolute path, not '%s'", v);
 	if (ps->trust == TRUST_TIGHTEN_ONLY)
@@ -512,6 +537,9 @@ static int add_item(struct parse *ps, const struct keydef *k, struct pol_list *l
 		break;
 	}
 	case K_PATTERNLIST:
+		if ((k->off == OFF(domains) || k->off == OFF(deny_domains)) &&
+		    dom_check_item(item, msg, sizeof(msg), hint_text, sizeof(hint_text)))
+			return fail(ps, hint_text[0] ? hint_text : NULL, "%s", msg);
 		if (strpbrk(item, "= \t"))
 			return bad_value(ps, k, item, "a variable name or pattern");
 		break;

@@ -98,6 +98,10 @@ struct policy {
 	struct pol_list read_write, read_only, deny, deny_write, no_exec;
 	/* [network] */
 	struct pol_bool net_all;     /* allow = all */
+	struct pol_bool net_domains; /* allow = domains (net_all false): policy/domains.h */
+	struct pol_list domains, deny_domains; /* raw = pattern as written */
+	struct pol_bool net_plain_http, net_private;
+	struct pol_str net_upstream; /* http://HOST:PORT */
 	struct pol_list connect_tcp, bind_tcp; /* num = port */
 	struct pol_list unix_sockets;          /* key "unix"; path lists */
 	/* [process] */
@@ -132,6 +136,12 @@ struct policy {
 	/* Set by policy_resolve(): item.path and workspace are canonical. */
 	bool resolved;
 };
+
+/* May the command create TCP sockets at all (ports, or the proxy)? */
+static inline bool policy_tcp_sockets(const struct policy *p)
+{
+	return p->connect_tcp.n || p->bind_tcp.n || p->net_domains.val;
+}
 
 /* An error: "file:line: message" and an optional "what to do". */
 struct policy_error {

@@ -41,6 +41,18 @@ int auditlog_append(const char *line, size_t len);
 /* The same on the open descriptor only, never by the log's name (the
  * calling process's mounts may hide it) and without rotating. */
 int auditlog_append_fd(const char *line, size_t len);
+/* One network decision (the domain proxy's, or a direct connect the
+ * supervisor refused): a "net" event; never a URL path or a header.
+ * Any thread. */
+struct audit_net {
+	const char *via, *host, *rule, *reason, *addr, *exe;
+	bool allowed;
+	unsigned port;
+	pid_t pid;
+	unsigned long long up, down;
+	unsigned ms;
+};
+void audit_net(const struct audit_net *n);
 /* Deny events this run did not log (past the per-run cap). */
 unsigned auditlog_denies_dropped(void);
 /* The run id and time stamp every event carries. */

@@ -8,6 +8,7 @@
 #include "audit.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -318,6 +319,48 @@ void audit_deny(const char *kind, const char *object, pid_t pid)
 	jb_str(&b, n > 0 ? exe : NULL);
 	jb_lit(&b, "}\n");
 	auditlog_append(b.s, b.n);
+	jb_free(&b);
+}
+
+void audit_net(const struct audit_net *n)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	if (L.fd < 0)
+		return;
+	char t[40];
+	audit_time(t);
+	struct jbuf b = { 0 };
+	jb_lit(&b, "{\"event\":\"net\",\"run\":");
+	jb_str(&b, L.run);
+	jb_key(&b, "time", false);
+	jb_str(&b, t);
+	jb_key(&b, "via", false);
+	jb_str(&b, n->via);
+	jb_key(&b, "verdict", false);
+	jb_str(&b, n->allowed ? "allowed" : "refused");
+	jb_key(&b, "host", false);
+	jb_str(&b, n->host);
+	jb_printf(&b, ",\"port\":%u", n->port);
+	jb_key(&b, "rule", false);
+	jb_str(&b, n->rule && n->rule[0] ? n->rule : NULL);
+	jb_key(&b, "reason", false);
+	jb_str(&b, n->reason && n->reason[0] ? n->reason : NULL);
+	jb_key(&b, "address", false);
+	jb_str(&b, n->addr && n->addr[0] ? n->addr : NULL);
+	jb_printf(&b, ",\"pid\":%d,\"exe\":", (int)n->pid);
+	jb_str(&b, n->exe && n->exe[0] ? n->exe : NULL);
+	jb_printf(&b, ",\"bytes_up\":%llu,\"bytes_down\":%llu,\"duration_ms\":%u}\n",
+		  (unsigned long long)n->up, (unsigned long long)n->down, n->ms);
+	/* Refusals count against the same per-run cap as deny events. */
+	pthread_mutex_lock(&mu);
+	if (!n->allowed && deny_logged >= DENY_LOGGED_MAX)
+		deny_dropped++;
+	else {
+		if (!n->allowed)
+			deny_logged++;
+		auditlog_append(b.s, b.n);
+	}
+	pthread_mutex_unlock(&mu);
 	jb_free(&b);
 }
 

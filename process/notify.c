@@ -158,6 +158,30 @@ bool notify_may_connect(const struct notify_rules *r,
 	return false;
 }
 
+/* In domains mode, the only addresses a command's TCP may reach: the
+ * proxy at 127.0.0.1 exactly, also written ::ffff:127.0.0.1 (a dual-stack
+ * IPv6 socket, as the JVM uses, reaches the same listener that way);
+ * why exactly: Landlock sees ports only, so 127.0.0.2:P or [::1]:P would
+ * be "the proxy's port" on a listener that is not the proxy.  And
+ * loopback for the connect_tcp ports (127/8, ::1, 127/8 v4-mapped). */
+static bool inet_loopback(const void *addr, sa_family_t fam, unsigned proxy_port, uint16_t port)
+{
+	if (fam == AF_INET) {
+		struct sockaddr_in in;
+		memcpy(&in, addr, sizeof(in));
+		uint32_t a = ntohl(in.sin_addr.s_addr);
+		if (port == proxy_port)
+			return a == INADDR_LOOPBACK;
+		return (a >> 24) == 127;
+	}
+	struct in6_addr a6;
+	memcpy(&a6, (const char *)addr + offsetof(struct sockaddr_in6, sin6_addr), sizeof(a6));
+	if (port == proxy_port)
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127 && a6.s6_addr[13] == 0 &&
+		       a6.s6_addr[14] == 0 && a6.s6_addr[15] == 1;
+	return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+}
+
 bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
 			     size_t len)
 {
@@ -179,6 +203,10 @@ bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
 	/* sin_port and sin6_port share their offset. */
 	memcpy(&port, (const char *)addr + offsetof(struct sockaddr_in, sin_port), sizeof(port));
 	port = ntohs(port);
+	if (r->domains && !inet_loopback(addr, fam, r->proxy_port, port))
+		return false;
+	if (r->domains && port == r->proxy_port)
+		return true; /* inet_loopback() checked the address: 127.0.0.1 */
 	for (size_t i = 0; i < r->ntcp; i++)
 		if (r->tcp_ok[i] == port)
 			return true;

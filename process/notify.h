@@ -64,6 +64,16 @@ struct notify_rules {
 	size_t ntcp;
 	unsigned *bind_ok; /* bind_tcp: the ports an AF_INET/6 socket may listen on */
 	size_t nbind;
+	/* allow = domains: TCP only to the proxy (127.0.0.1:proxy_port
+	 * exactly) and to loopback connect_tcp ports; set by the caller. */
+	bool domains;
+	unsigned proxy_port;
+	/* Called (the loop) before a connect to the proxy is performed, on
+	 * our duplicate of the command's socket: 0, or a negative errno that
+	 * refuses the connect.  NULL: nothing is called. */
+	int (*on_proxy)(int sock, pid_t tgid);
+	/* Told of each refused direct inet connect (any thread), or NULL. */
+	void (*on_direct)(pid_t tgid, const void *addr, size_t len);
 };
 
 /* Collect the rules from `p` (after policy_resolve(); NULL paths, absent
@@ -93,7 +103,9 @@ bool notify_may_connect(const struct notify_rules *r,
  * Landlock applies to the command: allow = all allows everything;
  * otherwise AF_UNSPEC (disconnect) passes, AF_INET/AF_INET6 only to a
  * connect_tcp port, and any other address family is refused.  An address
- * too short to hold a port passes: the kernel refuses it (EINVAL). */
+ * too short to hold a port passes: the kernel refuses it (EINVAL).
+ * With r->domains only 127.0.0.1:proxy_port (or ::ffff:127.0.0.1, the
+ * same listener) and a loopback address on a connect_tcp port pass. */
 bool notify_may_connect_inet(const struct notify_rules *r, const void *addr,
 			     size_t len);
 

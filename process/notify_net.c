@@ -391,8 +391,22 @@ static int connect_decide(struct target *t, const struct notify_rules *r,
 	const struct sockaddr_un *un = (const struct sockaddr_un *)&j->addr;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
 
-	if (domain != AF_UNIX)
-		return notify_may_connect_inet(r, &j->addr, j->addrlen) ? 0 : -EACCES;
+	if (domain != AF_UNIX) {
+		if (notify_may_connect_inet(r, &j->addr, j->addrlen)) {
+			uint16_t port = 0;
+			if (j->addrlen >= sizeof(struct sockaddr_in))
+				memcpy(&port, (const char *)&j->addr + offsetof(struct sockaddr_in, sin_port),
+				       sizeof(port));
+			/* The proxy learns which process each of its
+			 * connections comes from (and refuses the others). */
+			if (r->domains && r->on_proxy && ntohs(port) == r->proxy_port)
+				return r->on_proxy(j->sock, j->tgid);
+			return 0;
+		}
+		if (r->on_direct)
+			r->on_direct(j->tgid, &j->addr, j->addrlen);
+		return -EACCES;
+	}
 	if (un->sun_family != AF_UNIX || j->addrlen <= off)
 		return 0; /* AF_UNSPEC (a disconnect) or malformed: nothing is looked up */
 	/* Abstract: our connect would escape Landlock's abstract-socket
@@ -544,6 +558,10 @@ static int send_decide(const struct notify_rules *r, const struct nt_msg *m,
 		/* unix = allows connect() only; a stream or seqpacket socket
 		 * ignores or refuses the address (the kernel answers). */
 		return type == SOCK_DGRAM ? -EACCES : 0;
+	/* allow = domains: a send with an address is a connect (TCP Fast
+	 * Open) or a datagram; neither goes through the proxy. */
+	if (r->domains)
+		return -EACCES;
 	return notify_may_connect_inet(r, &m->name, m->mh.msg_namelen) ? 0 : -EACCES;
 }
 

@@ -16,6 +16,7 @@ enum { KEEP_FILTER, KEEP_ARGS, KEEP_READY, KEEP_N };
 /* Everything the child needs, computed before the spawn so that the child
  * (which shares memory with the suspended supervisor) only acts. */
 struct sock_filter;
+struct proxy;
 
 struct child_spec {
 	const struct policy *p;
@@ -40,6 +41,7 @@ struct child_spec {
 	/* Written by the child, read by the supervisor after the vfork. */
 	int exec_errno;
 	int notify_fd;         /* the seccomp listener, or -1 */
+	struct proxy *proxy;   /* allow = domains: the proxy's listener, or NULL */
 };
 
 /* Build the command's environment (pure): environ filtered by the
@@ -47,6 +49,10 @@ struct child_spec {
  * `set`, then CLAWSHIM_BACKEND and SHELL. */
 void env_build(const struct policy *p, char **environ_in, const char *backend,
 	       const char *shell, struct strv *out);
+/* allow = domains: the proxy variables for tools (127.0.0.1:port), in
+ * every spelling, replacing inherited ones; GIT_SSH_COMMAND through
+ * `self connect` when some entry names port 22. */
+void env_add_proxy(struct strv *env, const struct policy *p, unsigned port, const char *self);
 /* Does `value` hold a URL with a password, scheme://user:pass@host? */
 bool env_value_has_password(const char *value);
 /* Does `value` hold a bare user:pass@host[:port][/path] word? */

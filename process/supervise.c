@@ -20,6 +20,7 @@
  */
 #include "process.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,7 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "proxy.h"
 #include "mountns.h"
 #include "audit.h"
 #include <sys/stat.h>
@@ -570,6 +572,42 @@ static pid_t pidfd_pid(int fd)
 	return p ? (pid_t)strtol(p + 5, NULL, 10) : -1;
 }
 
+/* A connect of the command to the proxy, about to be performed: bind
+ * our duplicate of its socket if it is not bound, and tell the proxy its
+ * port and the process (proxy_register_sock does both). */
+static struct proxy *reg_proxy;
+static int proxy_register(int sock, pid_t tgid)
+{
+	return proxy_register_sock(reg_proxy, sock, tgid);
+}
+
+/* A refused direct connect of the command (a notify worker or the loop):
+ * into the exit summary, with the program's name. */
+static void direct_refused(pid_t tgid, const void *addr, size_t len)
+{
+	struct net_decision d = { .via = "direct", .reason = "not-via-proxy", .pid = tgid };
+	struct sockaddr_storage ss = { 0 };
+	memcpy(&ss, addr, len < sizeof(ss) ? len : sizeof(ss));
+	char a[INET6_ADDRSTRLEN] = "?";
+	unsigned port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof(a));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
+	snprintf(d.host, sizeof(d.host), ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tgid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, d.exe, sizeof(d.exe) - 1);
+		close(fd);
+		d.exe[n > 0 ? n : 0] = '\0';
+		d.exe[strcspn(d.exe, "\n")] = '\0';
+	}
+	netsum_add(&d);
+	net_log(&d);
+}
+
 /* Run the command under supervision; returns clawshim's exit status. */
 int supervise(struct child_spec *cs)
 {
@@ -650,6 +688,10 @@ int supervise(struct child_spec *cs)
 	struct notify_rules rules;
 	if (cs->notify_fd >= 0) {
 		notify_rules_init(&rules, cs->p);
+		rules.domains = cs->p->net_domains.val;
+		rules.proxy_port = cs->proxy ? cs->proxy->port : 0;
+		rules.on_direct = direct_refused;
+		rules.on_proxy = cs->proxy ? proxy_register : NULL;
 		if (cs->plan->mounts || in_ns)
 			notify_accept_namespaces(in_ns ? cmd : sess);
 	}
@@ -658,15 +700,25 @@ int supervise(struct child_spec *cs)
 	if (cs->p->timeout.val > 0)
 		tfd = make_timer(cs->p->timeout.val);
 
+	struct proxy *px = cs->proxy;
+	reg_proxy = px;
 	while (!done) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[5] = {
 			{ sfd, POLLIN, 0 }, { tfd, POLLIN, 0 }, { cs->notify_fd, POLLIN, 0 },
+			{ px ? px->lfd : -1, POLLIN, 0 }, { px ? px->evfd : -1, POLLIN, 0 },
 		};
-		if (poll(pfd, 3, -1) < 0) {
+		if (poll(pfd, 5, -1) < 0) {
 			if (errno != EINTR)
 				warn("poll: %s", strerror(errno));
 			continue;
 		}
+		/* The first connection to the proxy starts it (proxy.h). */
+		if (pfd[3].revents && proxy_start(px, cs->p) < 0) {
+			close(px->lfd);
+			px->lfd = -1;
+		}
+		if (pfd[4].revents)
+			proxy_read_decisions(px);
 		if (pfd[2].revents && notify_serve(cs->notify_fd, &rules) < 0) {
 			close(cs->notify_fd);
 			notify_fd_done = true;
@@ -693,6 +745,10 @@ int supervise(struct child_spec *cs)
 	}
 	audit_exit(status, timed_out, killed);
 	kill(watcher, SIGKILL);
+	if (px) {
+		proxy_read_decisions(px);
+		netsum_print();
+	}
 	int guarded = guards_check(false);
 	if (guarded)
 		hint("a command that plants persistence (hooks, git redirections) is hostile; "

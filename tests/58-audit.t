@@ -199,6 +199,25 @@ print(sum(e["event"] == "deny" for e in ev), ev[-1]["event"], ev[-1]["denies_not
 }
 for_each_user flood
 
+# allow = domains: a direct connect the supervisor refused is a "net"
+# event with the program that tried.
+netev() {
+	d=$(newws net)
+	log=$d/out/logs/audit.log
+	run_in "$d/ws" "$CLAWSHIM" --log "$log" --allow-domain example.invalid -- python3 -c '
+import socket
+try: socket.create_connection(("127.0.0.1", 9), timeout=5)
+except OSError as e: print("direct", e.errno)'
+	is "direct 13" "$OUT" "net as $WHO: a direct connect is refused (EACCES)"
+	r=$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+n = [e for e in ev if e["event"] == "net"]
+print(len(n), n[0]["via"], n[0]["verdict"], n[0]["host"], n[0]["reason"], n[0]["exe"], n[0]["pid"] > 0)' "$log" 2>&1)
+	is "1 direct refused 127.0.0.1:9 not-via-proxy python3 True" "$r" "net as $WHO: one net event, with host, reason and program"
+}
+for_each_user netev
+
 # attack LOG WS OUT: from inside, try to read, append to, truncate, rename
 # and delete the log and its lock; all must fail and the log stay whole.
 attack() {

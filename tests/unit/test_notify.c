@@ -409,9 +409,51 @@ static void test_may_listen_inet(void **state)
 	notify_rules_free(&r);
 }
 
+static bool dom_ok(const struct notify_rules *r, const char *a, unsigned port)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port) };
+	if (inet_pton(AF_INET, a, &in.sin_addr) == 1)
+		return notify_may_connect_inet(r, &in, sizeof(in));
+	assert_int_equal(inet_pton(AF_INET6, a, &in6.sin6_addr), 1);
+	return notify_may_connect_inet(r, &in6, sizeof(in6));
+}
+
+/* allow = domains: the proxy's exact address, loopback connect_tcp ports. */
+static void test_may_connect_domains(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct notify_rules r;
+	struct pol_item port = { .raw = (char *)"5432", .num = 5432 };
+	memset(&p, 0, sizeof(p));
+	p.connect_tcp = (struct pol_list){&port, 1, 1};
+	p.net_domains.val = true;
+	notify_rules_init(&r, &p);
+	r.domains = true;
+	r.proxy_port = 3128;
+	assert_true(dom_ok(&r, "127.0.0.1", 3128));
+	assert_true(dom_ok(&r, "::ffff:127.0.0.1", 3128));
+	assert_false(dom_ok(&r, "127.0.0.2", 3128));
+	assert_false(dom_ok(&r, "::ffff:127.0.0.2", 3128));
+	assert_false(dom_ok(&r, "::1", 3128));
+	assert_false(dom_ok(&r, "10.0.0.1", 3128));
+	assert_false(dom_ok(&r, "127.0.0.1", 3129));
+	/* connect_tcp is loopback only in this mode. */
+	assert_true(dom_ok(&r, "127.0.0.1", 5432));
+	assert_true(dom_ok(&r, "127.9.9.9", 5432));
+	assert_true(dom_ok(&r, "::1", 5432));
+	assert_true(dom_ok(&r, "::ffff:127.0.0.5", 5432));
+	assert_false(dom_ok(&r, "192.168.1.1", 5432));
+	assert_false(dom_ok(&r, "::ffff:10.0.0.1", 5432));
+	assert_false(dom_ok(&r, "2606:4700::1", 5432));
+	notify_rules_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_may_connect_domains),
 		cmocka_unit_test(test_inside),
 		cmocka_unit_test(test_rules_from_policy),
 		cmocka_unit_test(test_may_change_meta),

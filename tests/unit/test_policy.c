@@ -166,7 +166,7 @@ static const struct bad_case bad_cases[] = {
 	{ NULL, V "[sandbox]\nshell = bin/bash\n", TRUST_FULL,
 	  "test:4: 'shell' must be an absolute path, not 'bin/bash'", "" },
 	{ NULL, V "[network]\nallow = some\n", TRUST_FULL,
-	  "test:4: bad value 'some' for 'allow' (expected none or all)", "" },
+	  "test:4: bad value 'some' for 'allow' (expected none, domains or all)", "" },
 	{ NULL, V "[network]\nconnect_tcp = 443, 0\n", TRUST_FULL,
 	  "test:4: bad value '0' for 'connect_tcp' (expected a TCP port, 1 to 65535)", "" },
 	{ NULL, V "[network]\nbind_tcp = 65536\n", TRUST_FULL,
