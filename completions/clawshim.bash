@@ -33,7 +33,7 @@ _clawshim()
                 return
                 ;;
             --policy | --backend | --profile | --workspace | --read-only | \
-                --read-write | --deny | --timeout | --check-policy | --log | -c)
+                --read-write | --deny | --timeout | --check-policy | --log | --allow-domain | -c)
                 ((i++))
                 ;;
             -*) ;;
@@ -61,7 +61,7 @@ _clawshim()
             COMPREPLY=($(compgen -W '$(_clawshim_profiles)' -- "$cur"))
             return
             ;;
-        --timeout | -c)
+        --timeout | --allow-domain | -c)
             return
             ;;
     esac
@@ -69,7 +69,7 @@ _clawshim()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--policy --backend --profile --workspace
-            --read-only --read-write --deny --allow-net --timeout --log --last
+            --read-only --read-write --deny --allow-net --allow-domain --timeout --log --last
             --check-policy --dump-policy --explain --doctor --json --selftest
             --help --version --' -- "$cur"))
         return
