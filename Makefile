@@ -43,9 +43,10 @@ INIH_LIBS  := $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih)
 POLICY_SRC += policy/syscalls_posix.c
 BACKEND_SRC = backends/backend.c backends/common_posix.c backends/linux_only.c backends/none.c \
               backends/seccomp_json.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
-              backends/path.c
+              backends/path.c backends/mountns_plan.c
 PROCESS_SRC = process/supervise_posix.c process/guards.c process/guards_git.c process/limits.c process/env.c \
-              process/mountns_plan.c process/audit.c process/audit_log.c process/audit_last.c
+              process/audit.c process/audit_log.c process/audit_last.c \
+              process/proxy_posix.c
 SELFTEST_SRC = selftest/none.c
 CORE_SRC    = $(UTIL_SRC) $(POLICY_SRC) $(BACKEND_SRC) $(PROCESS_SRC)
 SHIM_OBJ    = shim.o host_posix.o explain.o $(SELFTEST_SRC:.c=.o) $(CORE_SRC:.c=.o)
@@ -71,9 +72,9 @@ BACKEND_SRC = backends/backend.c backends/common_linux.c backends/none.c backend
               backends/seccomp_json.c \
               backends/landlock.c backends/landlock_plan.c backends/bwrap.c \
               backends/firejail.c backends/docker.c backends/docker_host.c backends/sandbox_exec.c \
-              backends/path.c
+              backends/path.c backends/mountns_plan.c
 PROCESS_SRC = process/supervise.c process/guards.c process/guards_git.c process/child.c process/limits.c process/env.c \
-              process/cgroup.c process/pidns.c process/mountns.c process/mountns_plan.c \
+              process/cgroup.c process/pidns.c process/mountns.c \
               process/notify.c process/notify_serve.c process/notify_ops.c \
               process/notify_net.c process/audit.c process/audit_log.c process/audit_last.c \
               process/proxy.c process/proxy_conn.c process/proxy_parse.c process/proxy_client.c

@@ -17,7 +17,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 
-#include "process/mountns.h"
+#include "backends/mountns_plan.h"
 
 /* 2 when clawshim already runs under a seccomp filter, -1 without seccomp. */
 static int seccomp_mode(void)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* backend.c: the table of built-in backends and plan bookkeeping. */
 #include "backend.h"
-#include "../process/mountns.h"
+#include "mountns_plan.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
  */
 #include "backend.h"
 #include "seccomp.h"
-#include "../process/mountns.h"
+#include "mountns_plan.h"
 
 #include <errno.h>
 #include <fcntl.h>

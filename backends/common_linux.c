@@ -2,7 +2,12 @@
 /* common_linux.c: the guarantees clawshim's Linux supervisor and child
  * setup (process/supervise.c, process/child.c) give on every backend. */
 #include "backend.h"
+#include "mountns_plan.h"
 #include "seccomp.h"
+
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* The guarantees every backend shares: clawshim's process semantics and
  * what its seccomp filter refuses (in process, or handed to a wrapper). */
@@ -69,4 +74,20 @@ void plan_add_common(struct plan *pl, const struct policy *p)
 			 NULL, true);
 	if (!pl->setup || (pl->setup & SETUP_CAPS))
 		plan_add(pl, "no capabilities, even as root", "bounding set emptied, capset", NULL, true);
+}
+
+/* Can this process create a private mount namespace? */
+bool mountns_possible(void)
+{
+	if (getuid() == 0) {
+		struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct data[2];
+		if (syscall(SYS_capget, &hdr, data) != 0)
+			return false;
+		return data[0].effective & (1u << CAP_SYS_ADMIN);
+	}
+	/* Debian's switch, Ubuntu's AppArmor restriction, the namespace cap. */
+	return read_long_file("/proc/sys/kernel/unprivileged_userns_clone", 1) == 1 &&
+	       read_long_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 0 &&
+	       read_long_file("/proc/sys/user/max_user_namespaces", 1) > 0;
 }

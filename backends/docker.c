@@ -25,7 +25,6 @@
  */
 #include "docker.h"
 #include "seccomp.h"
-#include "../process/process.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * process. The seccomp filter is loaded later, by the caller, last.
  */
 #include "landlock.h"
-#include "../process/mountns.h"
+#include "mountns_plan.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,26 +12,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
-#include <linux/capability.h>
-#include <sys/syscall.h>
 
 #include "../common.h"
-
-/* Can this process create a private mount namespace? */
-bool mountns_possible(void)
-{
-	if (getuid() == 0) {
-		struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-		struct __user_cap_data_struct data[2];
-		if (syscall(SYS_capget, &hdr, data) != 0)
-			return false;
-		return data[0].effective & (1u << CAP_SYS_ADMIN);
-	}
-	/* Debian's switch, Ubuntu's AppArmor restriction, the namespace cap. */
-	return read_long_file("/proc/sys/kernel/unprivileged_userns_clone", 1) == 1 &&
-	       read_long_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 0) == 0 &&
-	       read_long_file("/proc/sys/user/max_user_namespaces", 1) > 0;
-}
 
 static void write_file(const char *path, const char *text)
 {

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../process/mountns.h"
+#include "../../backends/mountns_plan.h"
 #include "testutil.h"
 
 static void grant(struct pol_list *l, const char *path)

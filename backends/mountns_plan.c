@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mountns_plan.c: which protections need a mount, and path helpers
- * (pure; see mountns.h).  Built on every system: plans only. */
-#include "mountns.h"
+ * (pure; see mountns_plan.h).  Built on every system: plans only. */
+#include "mountns_plan.h"
 
 #include <errno.h>
 #include <limits.h>
