@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profile.c: agent profiles, shipped policy layers found by name.
+ *
+ * A profile NAME is the file NAME.ini in the first of: the user's
+ * $XDG_CONFIG_HOME/clawshim/profiles (~/.config/...), SYSCONFDIR's
+ * clawshim/profiles, DATADIR's clawshim/profiles.  It is applied as a
+ * trusted layer right above the built-in default, below every policy
+ * file, so the user's own files and --policy override what it says.
+ */
+#include "policy_int.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef DATADIR
+#define DATADIR "/usr/local/share"
+#endif
+
+/* The profile directories, most trusted-by-the-user first; n set. */
+static size_t profile_dirs(char *dirs[3])
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	size_t n = 0;
+	if (xdg && xdg[0] == '/')
+		dirs[n++] = xasprintf("%s/clawshim/profiles", xdg);
+	else if (home && home[0] == '/')
+		dirs[n++] = xasprintf("%s/.config/clawshim/profiles", home);
+	dirs[n++] = xstrdup(SYSCONFDIR "/clawshim/profiles");
+	dirs[n++] = xstrdup(DATADIR "/clawshim/profiles");
+	return n;
+}
+
+/* A name is a file name without a directory: letters, digits, '-', '_',
+ * '.', not starting with '.', so "../x" never leaves the directories. */
+static bool name_ok(const char *name)
+{
+	if (!*name || *name == '.' || strlen(name) > 64)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.'))
+			return false;
+	return true;
+}
+
+/* Append the profile names of `dir` not yet in `list` (", "-separated). */
+static void list_names(const char *dir, char *list, size_t len)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n <= 4 || strcmp(e->d_name + n - 4, ".ini") != 0 || e->d_name[0] == '.')
+			continue;
+		char name[80];
+		snprintf(name, sizeof(name), "%.*s", (int)(n - 4), e->d_name);
+		/* Already listed: an earlier directory's file hides this one. */
+		bool dup = false;
+		for (const char *s = list; *s && !dup;) {
+			size_t l = strcspn(s, ",");
+			dup = l == strlen(name) && strncmp(s, name, l) == 0;
+			s += l;
+			s += strspn(s, ", ");
+		}
+		if (!dup && strlen(list) + strlen(name) + 3 < len)
+			snprintf(list + strlen(list), len - strlen(list), "%s%s",
+				 *list ? ", " : "", name);
+	}
+	closedir(d);
+}
+
+int policy_profile_path(const char *name, char **path, struct policy_error *err)
+{
+	*path = NULL;
+	if (!name_ok(name))
+		return pol_err(err, "profile", 0, "a profile is named by its file's name without "
+			       "\".ini\" (letters, digits, '-', '_', '.')",
+			       "'%s' is not a profile name", name);
+	char *dirs[3];
+	size_t n = profile_dirs(dirs);
+	for (size_t i = 0; i < n && !*path; i++) {
+		char *f = xasprintf("%s/%s.ini", dirs[i], name);
+		if (access(f, F_OK) == 0)
+			*path = f;
+		else
+			free(f);
+	}
+	if (*path) {
+		for (size_t i = 0; i < n; i++)
+			free(dirs[i]);
+		return 0;
+	}
+	char known[256] = "";
+	for (size_t i = 0; i < n; i++)
+		list_names(dirs[i], known, sizeof(known));
+	pol_err(err, "profile", 0, NULL, "unknown profile '%s' (known: %s)", name,
+		*known ? known : "none");
+	pol_hint(err, "profiles are NAME.ini in %s, %s or %s", dirs[0], dirs[1], n > 2 ? dirs[2] : "");
+	for (size_t i = 0; i < n; i++)
+		free(dirs[i]);
+	return -1;
+}
+
+int policy_load_profile(struct policy *p, const char *name, struct policy_error *err)
+{
+	char *path;
+	if (policy_profile_path(name, &path, err) != 0)
+		return -1;
+	int r = policy_load_file(p, path, TRUST_FULL, true, err);
+	/* One layer: a profile naming another would hide what it grants. */
+	if (r == 0 && p->profile.val)
+		r = pol_err(err, path, p->profile.from.line, "write the base profile's lines into it",
+			    "a profile may not name another profile");
+	free(path);
+	if (r != 0)
+		return -1;
+	p->profile.val = xstrdup(name);
+	return 0;
+}
