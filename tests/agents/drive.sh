@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: MIT
+# drive.sh: how each agent is set up and run for agents.t, both modes:
+# its commands through clawshim, and the whole agent under clawshim.
+# These are the README's recipes, with the model pointed at $URL.
+
+drive_pi() {
+	# pi runs settings.json's shellPath, else /bin/bash: ignores $SHELL.
+	needs_node pi 20 || return 0
+	new_home pi
+	mkdir -p "$H/.pi/agent"
+	cat > "$H/.pi/agent/models.json" <<JSON
+{ "providers": { "fake": { "baseUrl": "$URL/v1", "api": "openai-completions", "apiKey": "x",
+  "compat": { "supportsDeveloperRole": false, "supportsReasoningEffort": false },
+  "models": [ { "id": "fake-model" } ] } } }
+JSON
+	echo "{ \"shellPath\": \"$SHELLS/bash\" }" > "$H/.pi/agent/settings.json"
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = pi\n' > "$H/.config/clawshim/clawshim.ini"
+	run_agent pi "$BIN/pi" --provider fake --model fake-model -p "run the test command"
+	assert_turn pi commands
+}
+
+drive_claude_code() {
+	# Claude Code runs CLAUDE_CODE_SHELL (else $SHELL) if its path
+	# contains "bash" or "zsh": clawshim-bash.
+	needs_node claude-code 18 || return 0
+	new_home claude
+	mkdir -p "$H/.claude"
+	echo '{"hasCompletedOnboarding":true,"bypassPermissionsModeAccepted":true}' > "$H/.claude.json"
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = claude-code\n' > "$H/.config/clawshim/clawshim.ini"
+	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent claude-code env IS_SANDBOX=1 CLAUDE_CODE_SHELL="$SHELLS/clawshim-bash" \
+		ANTHROPIC_BASE_URL="$URL" ANTHROPIC_API_KEY=sk-ant-fake ANTHROPIC_MODEL=claude-sonnet-4-5 \
+		"$BIN/claude" -p --dangerously-skip-permissions --allowedTools=Bash -- "run the test command"
+	assert_turn claude-code commands
+}
