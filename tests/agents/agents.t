@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CLAWSHIM=$TOP/clawshim
 SHELLS=$TOP/tests/tmp/shells
 PREFIX=${AGENTS_PREFIX:-/var/lib/clawshim-test/agents}
-AGENTS=${AGENTS:-pi,claude-code,gemini,qwen,opencode,codex}
+AGENTS=${AGENTS:-pi,claude-code,claude-code-agent,gemini,qwen,opencode,codex}
 # The versions tested; bump them here.
 PINS="@mariozechner/pi-coding-agent@0.73.1 @anthropic-ai/claude-code@2.1.100
 @google/gemini-cli@0.61.0 @qwen-code/qwen-code@0.15.10 opencode-ai@1.18.33 @openai/codex@0.171.0"
@@ -104,23 +104,23 @@ run_agent() {
 
 # assert NAME MODE: what the turn left in the workspace and the network.
 assert_turn() {
-	name=$1 mode=$2
-	rc=$(cat "$ROOT/$name.rc")
+	name=$1 mode=$2 file=${3:-$1}
+	rc=$(cat "$ROOT/$file.rc")
 	backend=$(cat "$W/marker" 2>/dev/null)
 	if [ -n "$backend" ]; then ok 0 "$name ($mode): the tool call ran under clawshim (backend $backend)"
-	else ok 1 "$name ($mode): the tool call ran under clawshim (rc $rc)"; sed 's/^/# /' "$ROOT/$name.out" | tail -20; tail -5 "$SERVERLOG" | sed 's/^/# server: /'; fi
+	else ok 1 "$name ($mode): the tool call ran under clawshim (rc $rc)"; sed 's/^/# /' "$ROOT/$file.out" | tail -20; tail -5 "$SERVERLOG" | sed 's/^/# server: /'; fi
 	if [ -f "$W/leak" ] && ! grep -q "$SECRET" "$W/leak"; then ok 0 "$name ($mode): ~/.ssh/id_rsa unreadable ($(head -c 80 "$W/leak"))"
 	else ok 1 "$name ($mode): ~/.ssh/id_rsa unreadable"; fi
-	other=$(grep 'connect(' "$ROOT/$name.strace" 2>/dev/null | grep -v 'AF_UNIX\|AF_LOCAL\|127\.0\.0\.1\|::1\|AF_UNSPEC\|AF_NETLINK' | head -3)
+	other=$(grep 'connect(' "$ROOT/$file.strace" 2>/dev/null | grep -v 'AF_UNIX\|AF_LOCAL\|127\.0\.0\.1\|::1\|AF_UNSPEC\|AF_NETLINK' | head -3)
 	# A trace without the model's connection would prove nothing.
-	if ! grep -q "127\.0\.0\.1.*$PORT\|htons($PORT)" "$ROOT/$name.strace" 2>/dev/null; then ok 1 "$name ($mode): strace saw the connection to the model"
+	if ! grep -q "127\.0\.0\.1.*$PORT\|htons($PORT)" "$ROOT/$file.strace" 2>/dev/null; then ok 1 "$name ($mode): strace saw the connection to the model"
 	elif [ -z "$other" ]; then ok 0 "$name ($mode): connected to 127.0.0.1 and unix sockets only"
 	else ok 1 "$name ($mode): connected to 127.0.0.1 and unix sockets only"; echo "$other" | sed 's/^/# /'; fi
 }
 
 . "$TOP/tests/agents/drive.sh"
 
-for a in pi claude-code gemini qwen opencode codex; do
+for a in pi claude-code claude-code-agent gemini qwen opencode codex; do
 	want "$a" || continue
 	"drive_$(echo "$a" | tr - _)"
 done

@@ -32,3 +32,22 @@ drive_claude_code() {
 		"$BIN/claude" -p --dangerously-skip-permissions --allowedTools=Bash -- "run the test command"
 	assert_turn claude-code commands
 }
+
+drive_claude_code_agent() {
+	# The whole agent under clawshim; its commands again through
+	# clawshim-bash, nested (it must work inside).
+	needs_node claude-code 18 || return 0
+	new_home claude-agent
+	mkdir -p "$H/.claude"
+	# Protected in whole-agent mode: a first run would create it.
+	echo '{}' > "$H/.claude/settings.json"
+	echo '{"hasCompletedOnboarding":true,"bypassPermissionsModeAccepted":true}' > "$H/.claude.json"
+	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent claude-code-agent env IS_SANDBOX=1 \
+		CLAUDE_CODE_SHELL="$SHELLS/clawshim-bash" ANTHROPIC_BASE_URL="$URL" \
+		ANTHROPIC_API_KEY=sk-ant-fake ANTHROPIC_MODEL=claude-sonnet-4-5 \
+		"$CLAWSHIM" --profile claude-code-agent --read-only "$PREFIX" --read-only "$TOP" -- \
+		"$BIN/claude" -p --dangerously-skip-permissions --allowedTools=Bash -- "run the test command"
+	assert_turn claude-code whole-agent claude-code-agent
+	if grep -q 'allows ALL network access' "$ROOT/claude-code-agent.out"; then ok 0 "claude-code (whole-agent): the warning about allow = all"
+	else ok 1 "claude-code (whole-agent): the warning about allow = all"; fi
+}
