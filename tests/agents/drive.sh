@@ -51,3 +51,29 @@ drive_claude_code_agent() {
 	if grep -q 'allows ALL network access' "$ROOT/claude-code-agent.out"; then ok 0 "claude-code (whole-agent): the warning about allow = all"
 	else ok 1 "claude-code (whole-agent): the warning about allow = all"; fi
 }
+
+drive_gemini() {
+	# Gemini CLI runs the "bash" on PATH: clawshim's shells first.
+	needs_node gemini 20 || return 0
+	new_home gemini
+	mkdir -p "$H/.gemini"
+	echo '{"security":{"auth":{"selectedType":"gemini-api-key"}},"telemetry":{"enabled":false},"privacy":{"usageStatisticsEnabled":false},"general":{"disableAutoUpdate":true,"disableUpdateNag":true},"tools":{"sandbox":false}}' > "$H/.gemini/settings.json"
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = gemini\n' > "$H/.config/clawshim/clawshim.ini"
+	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent gemini env GEMINI_API_KEY=fake \
+		GOOGLE_GEMINI_BASE_URL="$URL" GEMINI_CLI_NO_RELAUNCH=1 GEMINI_CLI_TRUST_WORKSPACE=true \
+		"$BIN/gemini" --yolo -m gemini-2.5-flash -p "run the test command"
+	assert_turn gemini commands
+}
+
+drive_qwen() {
+	# Qwen Code, like Gemini CLI: the "bash" on PATH.
+	needs_node qwen 20 || return 0
+	new_home qwen
+	mkdir -p "$H/.qwen"
+	echo '{"security":{"auth":{"selectedType":"openai"}},"telemetry":{"enabled":false},"privacy":{"usageStatisticsEnabled":false},"general":{"disableAutoUpdate":true},"tools":{"sandbox":false}}' > "$H/.qwen/settings.json"
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = qwen\n' > "$H/.config/clawshim/clawshim.ini"
+	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent qwen env OPENAI_API_KEY=fake \
+		OPENAI_BASE_URL="$URL/v1" OPENAI_MODEL=fake-model \
+		"$BIN/qwen" --yolo -p "run the test command"
+	assert_turn qwen commands
+}
