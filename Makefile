@@ -105,12 +105,6 @@ HEADERS     = $(wildcard *.h policy/*.h backends/*.h process/*.h selftest/*.h)
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 HELPERS     = tests/helpers/try tests/helpers/notify_probe tests/helpers/race
 
-# The real agents from the npm registry against a scripted model (network:
-# the registry only).  AGENTS=pi,claude-code picks some.
-.PHONY: check-agents
-check-agents: clawshim shell-links
-	sh tests/agents/agents.t
-
 .PHONY: all check check-run check-unit install uninstall clean dist demo bench static fuzz-json
 all: $(PROGRAMS)
 
@@ -184,6 +178,12 @@ check:
 
 check-run: check-unit clawshim clawsh shell-links clawshim-probe $(HELPERS)
 	sh tests/run.sh tests/*.t
+
+# The real agents from the npm registry against a scripted model (network:
+# the registry only).  AGENTS=pi,claude-code picks some.
+.PHONY: check-agents
+check-agents: clawshim shell-links
+	sh tests/agents/agents.t
 
 check-unit: $(UNIT_TESTS)
 	@if command -v mandoc >/dev/null 2>&1; then \

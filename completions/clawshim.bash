@@ -33,7 +33,7 @@ _clawshim()
                 return
                 ;;
             --policy | --backend | --profile | --workspace | --read-only | \
-                --read-write | --deny | --timeout | --check-policy | -c)
+                --read-write | --deny | --timeout | --check-policy | --log | -c)
                 ((i++))
                 ;;
             -*) ;;
@@ -45,7 +45,7 @@ _clawshim()
     done
 
     case $prev in
-        --policy | --check-policy | --read-only | --read-write | --deny)
+        --policy | --check-policy | --read-only | --read-write | --deny | --log)
             _filedir
             return
             ;;
@@ -71,6 +71,7 @@ _clawshim()
         COMPREPLY=($(compgen -W '--policy --backend --profile --workspace
             --read-only --read-write --deny --allow-net --timeout
             --check-policy --dump-policy --explain --doctor --json --selftest
+            --log --last
             --help --version --' -- "$cur"))
         return
     fi
