@@ -15,6 +15,8 @@ t_user() {
 	cp "$TOP"/profiles/*.ini "$H/.config/clawshim/profiles/"
 	echo 'alias ll="ls -l"' > "$H/.bashrc"
 	echo '{}' > "$H/.claude/settings.json"
+	echo '{}' > "$W/.mcp.json"
+	mkdir -p "$W/.claude/commands"
 	echo secret-$$ > "$H/.ssh/id_rsa"
 	[ "$WHO" = root ] || chown -R 65534:65534 "$H" "$W"
 	E="env HOME=$H XDG_CONFIG_HOME=$H/.config"
@@ -30,6 +32,8 @@ t_user() {
 	like "$OUT" "*profile = claude-code ; command line*" "$WHO: ... and the profile in force"
 	run_in "$W" $E "$CLAWSHIM" --profile claude-code --explain -- true
 	is 0 "$RC" "$WHO: --explain --profile runs"
+	has_line "$OUT" "profile: claude-code" "$WHO: --explain names the profile"
+	like "$OUT" "*no writes to $W/.mcp.json*" "$WHO: --explain lists the profile's protections"
 
 	# A policy file overrides the profile (it lies above it).
 	printf '[clawshim]\nversion = 1\n[sandbox]\nshell = /bin/sh\n' > "$W/../pol-$WHO.ini"
@@ -57,6 +61,11 @@ t_user() {
 	like "$OUT" '*wrote*' "$WHO: claude-code: the shell snapshot directory writable"
 	like "$ERR" "*line 2: $H/.claude/settings.json: Permission denied*" "$WHO: claude-code: rewriting ~/.claude/settings.json refused"
 	is '{}' "$(cat "$H/.claude/settings.json")" "$WHO: ... and it is unchanged"
+	# Inside the writable workspace: the agent's project config.
+	run_in "$W" $E "$CLAWSHIM" -- bash -c 'echo "{\"mcpServers\":1}" > .mcp.json; echo x > .claude/commands/evil.md; echo notes >> CLAUDE.md && echo edited'
+	is '{}' "$(cat "$W/.mcp.json")" "$WHO: claude-code: .mcp.json in the workspace not rewritten"
+	[ ! -e "$W/.claude/commands/evil.md" ]; ok $? "$WHO: claude-code: no new .claude/commands/ file"
+	like "$OUT" '*edited*' "$WHO: claude-code: CLAUDE.md stays editable"
 	case $OUT in *secret-$$*) ok 1 "$WHO: claude-code: ~/.ssh still unreadable" ;; *) ok 0 "$WHO: claude-code: ~/.ssh still unreadable" ;; esac
 	rm -f "$H/.config/clawshim/clawshim.ini"
 	run_in "$W" $E "$CLAWSHIM" -- bash -c 'cat ~/.bashrc || echo denied'
