@@ -62,8 +62,8 @@ fi
 BIN=$PREFIX/node_modules/.bin
 
 # The command the model asks for.  "tool-42-ran" in its output tells the
-# server a tool result came back.
-export FAKEMODEL_COMMAND='echo "$CLAWSHIM_BACKEND" > marker; cat ~/.ssh/id_rsa > leak 2>&1; echo tool-$((6*7))-ran'
+# server a tool result came back (no $(...): Gemini CLI refuses those).
+export FAKEMODEL_COMMAND='echo "$CLAWSHIM_BACKEND" > marker; cat ~/.ssh/id_rsa > leak 2>&1; printf "tool-%s-ran\\n" 42'
 node "$TOP/tests/agents/fakemodel.mjs" "$PORTFILE" "$SERVERLOG" &
 SERVER=$!
 for _ in $(seq 50); do [ -s "$PORTFILE" ] && break; sleep 0.1; done

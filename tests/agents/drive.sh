@@ -52,11 +52,20 @@ drive_claude_code_agent() {
 	else ok 1 "claude-code (whole-agent): the warning about allow = all"; fi
 }
 
-# Not yet driven here (skipped with the reason, never fatal): Gemini CLI
-# 0.61 in -p --yolo mode asks for run_shell_command again and again
-# without running it against the scripted model; opencode and codex
-# have no driver yet.
-drive_gemini() { skip "gemini: its -p mode does not run the scripted tool call yet (not diagnosed)"; }
+# Not yet driven here (skipped with the reason, never fatal): opencode
+# and codex have no driver yet.
+drive_gemini() {
+	# Gemini CLI runs the "bash" on PATH: clawshim's shells first.
+	needs_node gemini 20 || return 0
+	new_home gemini
+	mkdir -p "$H/.gemini"
+	echo '{"security":{"auth":{"selectedType":"gemini-api-key"}},"telemetry":{"enabled":false},"privacy":{"usageStatisticsEnabled":false},"general":{"disableAutoUpdate":true,"disableUpdateNag":true},"tools":{"sandbox":false}}' > "$H/.gemini/settings.json"
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = gemini\n' > "$H/.config/clawshim/clawshim.ini"
+	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent gemini env GEMINI_API_KEY=fake \
+		GOOGLE_GEMINI_BASE_URL="$URL" GEMINI_CLI_NO_RELAUNCH=1 GEMINI_CLI_TRUST_WORKSPACE=true \
+		"$BIN/gemini" --yolo -m gemini-2.5-flash -p "run the test command"
+	assert_turn gemini commands
+}
 drive_opencode() { skip "opencode: no driver yet"; }
 drive_codex() { skip "codex: no driver yet (whole-agent mode only)"; }
 

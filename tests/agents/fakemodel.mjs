@@ -117,10 +117,12 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     let body = {};
     try { body = JSON.parse(data || '{}'); } catch { /* not JSON */ }
-    const done = data.includes('tool-42-ran');
+    // Done once a result came back, or after three calls (a tool refused).
+    const done = data.includes('tool-42-ran') || data.split('tool-%s-ran').length > 3;
     const offered = shellTool(body);
     const tool = !done && offered;
     log(`${req.method} ${req.url} tool=${offered || '-'} answered=${tool ? 'call' : 'text'}`);
+    if (process.env.FAKEMODEL_DEBUG) log(data);
     const u = req.url;
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' });
