@@ -43,8 +43,9 @@ want() { case ",$AGENTS," in *",$1,"*) return 0 ;; esac; return 1; }
 ROOT=/var/lib/clawshim-test/agents-run.$$
 mkdir -p "$ROOT"
 PORTFILE=$ROOT/port SERVERLOG=$ROOT/server.log
-cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; rm -rf "$ROOT"; }
-[ -n "${KEEP:-}" ] || trap cleanup EXIT INT TERM
+# KEEP=1 keeps the scratch directory to look into.
+cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$ROOT"; }
+trap cleanup EXIT INT TERM
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	skip "node and npm are not installed" must
@@ -97,7 +98,7 @@ agent_env() {
 # run_agent NAME CMD...: run it for one turn under strace, in $W.
 run_agent() {
 	name=$1; shift
-	(cd "$W" && agent_env timeout -s KILL 180 strace -f -qq -e trace=connect -o "$ROOT/$name.strace" \
+	(cd "$W" && agent_env timeout -s KILL 180 strace -f -qq -e trace=${TRACE:-connect} -s 200 -o "$ROOT/$name.strace" \
 		"$@" >"$ROOT/$name.out" 2>&1 </dev/null)
 	echo $? > "$ROOT/$name.rc"
 }

@@ -66,7 +66,23 @@ drive_gemini() {
 		"$BIN/gemini" --yolo -m gemini-2.5-flash -p "run the test command"
 	assert_turn gemini commands
 }
-drive_opencode() { skip "opencode: no driver yet"; }
+drive_opencode() {
+	# opencode runs "shell" of opencode.json, else $SHELL.
+	new_home opencode
+	# opencode installs @opencode-ai/plugin from the npm registry into
+	# each config directory unless a lock file already lists it.
+	mkdir -p "$H/.config/opencode/node_modules"
+	echo '{"packages":{"":{"dependencies":{"@opencode-ai/plugin":"*"}}}}' > "$H/.config/opencode/package-lock.json"
+	cat > "$H/.config/opencode/opencode.json" <<JSON
+{ "autoupdate": false, "share": "disabled", "model": "fake/fake-model",
+  "permission": { "bash": "allow", "edit": "allow", "external_directory": "allow" },
+  "provider": { "fake": { "npm": "@ai-sdk/openai-compatible", "name": "fake",
+    "options": { "baseURL": "$URL/v1", "apiKey": "x" }, "models": { "fake-model": { "name": "fake" } } } } }
+JSON
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = opencode\n' > "$H/.config/clawshim/clawshim.ini"
+	run_agent opencode env SHELL="$SHELLS/bash" "$BIN/opencode" run "run the test command"
+	assert_turn opencode commands
+}
 drive_codex() { skip "codex: no driver yet (whole-agent mode only)"; }
 
 drive_qwen() {
