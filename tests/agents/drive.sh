@@ -52,8 +52,6 @@ drive_claude_code_agent() {
 	else ok 1 "claude-code (whole-agent): the warning about allow = all"; fi
 }
 
-# Not yet driven here (skipped with the reason, never fatal): opencode
-# and codex have no driver yet.
 drive_gemini() {
 	# Gemini CLI runs the "bash" on PATH: clawshim's shells first.
 	needs_node gemini 20 || return 0
@@ -83,7 +81,41 @@ JSON
 	run_agent opencode env SHELL="$SHELLS/bash" "$BIN/opencode" run "run the test command"
 	assert_turn opencode commands
 }
-drive_codex() { skip "codex: no driver yet (whole-agent mode only)"; }
+drive_codex() {
+	# Codex runs the passwd shell: the whole agent goes under clawshim.
+	new_home codex
+	# Protected in whole-agent mode: a first run would create them.
+	mkdir -p "$H/.codex/skills" "$H/.codex/rules" "$H/.codex/prompts"
+	cat > "$H/.codex/config.toml" <<TOML
+model = "fake-model"
+model_provider = "fake"
+check_for_update_on_startup = false
+[model_providers.fake]
+name = "fake"
+base_url = "$URL/v1"
+wire_api = "responses"
+env_key = "OPENAI_API_KEY"
+[analytics]
+enabled = false
+[otel]
+exporter = "none"
+[features]
+plugins = false
+remote_plugin = false
+plugin_sharing = false
+apps = false
+in_app_updates = false
+cli_daybreak = false
+api_key_cyber_access_programs = false
+skill_mcp_dependency_install = false
+tool_suggest = false
+TOML
+	run_agent codex env OPENAI_API_KEY=sk-fake "$CLAWSHIM" --profile codex-agent --read-only "$PREFIX" -- \
+		"$BIN/codex" exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "run the test command"
+	assert_turn codex whole-agent
+	if grep -q 'profile codex-agent allows ALL network access' "$ROOT/codex.out"; then ok 0 "codex (whole-agent): the warning about allow = all"
+	else ok 1 "codex (whole-agent): the warning about allow = all"; fi
+}
 
 drive_qwen() {
 	# Qwen Code, like Gemini CLI: the "bash" on PATH.

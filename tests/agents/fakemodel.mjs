@@ -12,7 +12,7 @@ import fs from 'node:fs';
 
 const [portFile, logFile] = process.argv.slice(2);
 const COMMAND = process.env.FAKEMODEL_COMMAND;
-const SHELL_TOOLS = ['bash', 'shell', 'run_shell_command', 'exec_command', 'execute_bash'];
+const SHELL_TOOLS = ['bash', 'shell', 'shell_command', 'run_shell_command', 'exec_command', 'execute_bash'];
 let n = 0;
 
 function log(s) { if (logFile) fs.appendFileSync(logFile, s + '\n'); }
