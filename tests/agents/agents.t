@@ -53,6 +53,20 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 NODE_MAJOR=$(node -e 'console.log(process.versions.node.split(".")[0])')
 mkdir -p "$PREFIX"
+# pi, Gemini CLI and Qwen Code need node 20; Debian 12 has 18.  Then a
+# pinned node from the npm registry itself (node-linux-ARCH), for the
+# agents only (AGENTS_PINNED_NODE=1: also with a newer node).
+NODE_PIN=20.20.2
+BASEPATH=/usr/local/bin:/usr/bin:/bin
+if [ "$NODE_MAJOR" -lt 20 ] || [ -n "${AGENTS_PINNED_NODE:-}" ]; then
+	case $(uname -m) in x86_64) narch=x64 ;; aarch64) narch=arm64 ;; *) narch= ;; esac
+	if [ -n "$narch" ] && { [ -x "$PREFIX/node/node_modules/node-linux-$narch/bin/node" ] ||
+		npm install --prefix "$PREFIX/node" --no-audit --no-fund --loglevel=error \
+			"node-linux-$narch@$NODE_PIN" >"$ROOT/npm-node.log" 2>&1; }; then
+		BASEPATH=$PREFIX/node/node_modules/node-linux-$narch/bin:$BASEPATH
+		NODE_MAJOR=$(PATH=$BASEPATH node -e 'console.log(process.versions.node.split(".")[0])')
+	fi
+fi
 # Idempotent: a prefix holding these versions is left as it is.
 # shellcheck disable=SC2086
 if ! npm ls --prefix "$PREFIX" $(echo $PINS | sed 's/@[^@ ]*\( \|$\)/ /g') >/dev/null 2>&1 ||
@@ -61,6 +75,7 @@ if ! npm ls --prefix "$PREFIX" $(echo $PINS | sed 's/@[^@ ]*\( \|$\)/ /g') >/dev
 		{ ok 1 "npm install of the pinned agents"; sed 's/^/# /' "$ROOT/npm.log"; echo "1..$_n"; exit 1; }
 fi
 BIN=$PREFIX/node_modules/.bin
+diag "node $(PATH=$BASEPATH node --version) from $(PATH=$BASEPATH command -v node)"
 
 # The command the model asks for.  "tool-42-ran" in its output tells the
 # server a tool result came back (no $(...): Gemini CLI refuses those).
@@ -84,7 +99,7 @@ new_home() {
 
 # agent_env: the environment every agent run gets.
 agent_env() {
-	env -i PATH="${XPATH:-/usr/local/bin:/usr/bin:/bin}" HOME="$H" USER=root LANG=C.UTF-8 \
+	env -i PATH="${XPATH:-$BASEPATH}" HOME="$H" USER=root LANG=C.UTF-8 \
 		XDG_CONFIG_HOME="$H/.config" TERM=dumb CI=1 NO_COLOR=1 \
 		DO_NOT_TRACK=1 DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 DISABLE_ERROR_REPORTING=1 \
 		CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_BUG_COMMAND=1 \

@@ -27,7 +27,7 @@ drive_claude_code() {
 	mkdir -p "$H/.claude"
 	echo '{"hasCompletedOnboarding":true,"bypassPermissionsModeAccepted":true}' > "$H/.claude.json"
 	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = claude-code\n' > "$H/.config/clawshim/clawshim.ini"
-	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent claude-code env IS_SANDBOX=1 CLAUDE_CODE_SHELL="$SHELLS/clawshim-bash" \
+	XPATH=$SHELLS:$BASEPATH run_agent claude-code env IS_SANDBOX=1 CLAUDE_CODE_SHELL="$SHELLS/clawshim-bash" \
 		ANTHROPIC_BASE_URL="$URL" ANTHROPIC_API_KEY=sk-ant-fake ANTHROPIC_MODEL=claude-sonnet-4-5 \
 		"$BIN/claude" -p --dangerously-skip-permissions --allowedTools=Bash -- "run the test command"
 	assert_turn claude-code commands
@@ -42,7 +42,7 @@ drive_claude_code_agent() {
 	# Protected in whole-agent mode: a first run would create it.
 	echo '{}' > "$H/.claude/settings.json"
 	echo '{"hasCompletedOnboarding":true,"bypassPermissionsModeAccepted":true}' > "$H/.claude.json"
-	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent claude-code-agent env IS_SANDBOX=1 \
+	XPATH=$SHELLS:$BASEPATH run_agent claude-code-agent env IS_SANDBOX=1 \
 		CLAUDE_CODE_SHELL="$SHELLS/clawshim-bash" ANTHROPIC_BASE_URL="$URL" \
 		ANTHROPIC_API_KEY=sk-ant-fake ANTHROPIC_MODEL=claude-sonnet-4-5 \
 		"$CLAWSHIM" --profile claude-code-agent --read-only "$PREFIX" --read-only "$TOP" -- \
@@ -59,7 +59,7 @@ drive_gemini() {
 	mkdir -p "$H/.gemini"
 	echo '{"security":{"auth":{"selectedType":"gemini-api-key"}},"telemetry":{"enabled":false},"privacy":{"usageStatisticsEnabled":false},"general":{"disableAutoUpdate":true,"disableUpdateNag":true},"tools":{"sandbox":false}}' > "$H/.gemini/settings.json"
 	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = gemini\n' > "$H/.config/clawshim/clawshim.ini"
-	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent gemini env GEMINI_API_KEY=fake \
+	XPATH=$SHELLS:$BASEPATH run_agent gemini env GEMINI_API_KEY=fake \
 		GOOGLE_GEMINI_BASE_URL="$URL" GEMINI_CLI_NO_RELAUNCH=1 GEMINI_CLI_TRUST_WORKSPACE=true \
 		"$BIN/gemini" --yolo -m gemini-2.5-flash -p "run the test command"
 	assert_turn gemini commands
@@ -124,7 +124,7 @@ drive_qwen() {
 	mkdir -p "$H/.qwen"
 	echo '{"security":{"auth":{"selectedType":"openai"}},"telemetry":{"enabled":false},"privacy":{"usageStatisticsEnabled":false},"general":{"disableAutoUpdate":true},"tools":{"sandbox":false}}' > "$H/.qwen/settings.json"
 	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = qwen\n' > "$H/.config/clawshim/clawshim.ini"
-	XPATH=$SHELLS:/usr/local/bin:/usr/bin:/bin run_agent qwen env OPENAI_API_KEY=fake \
+	XPATH=$SHELLS:$BASEPATH run_agent qwen env OPENAI_API_KEY=fake \
 		OPENAI_BASE_URL="$URL/v1" OPENAI_MODEL=fake-model \
 		"$BIN/qwen" --yolo -p "run the test command"
 	assert_turn qwen commands
