@@ -473,6 +473,15 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 		if (policy_set(p, "filesystem", "deny_write", p->files.v[i].path,
 			       "policy files in use", 0, TRUST_FULL, &err))
 			die_policy(&err);
+	/* The user's profiles: a profile planted there would widen a later
+	 * run, so never writable from inside; readable, so a clawshim
+	 * started inside (the shell links) finds the profile it is told. */
+	char *pdir = policy_user_profile_dir(), *opt = pdir ? xasprintf("?%s", pdir) : NULL;
+	if (opt && (policy_add_item(p, "filesystem", "deny_write", opt, "policy files in use", &err) ||
+		    policy_add_item(p, "filesystem", "read_only", opt, "policy files in use", &err)))
+		die_policy(&err);
+	free(opt);
+	free(pdir);
 	if (policy_resolve(p, cwd, &err) != 0)
 		die_policy(&err);
 	policy_read_files(p);

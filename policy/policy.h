@@ -197,6 +197,9 @@ int policy_log_path(const struct policy *p, char **path, struct origin *from,
  * system's and the shipped profile directories (*path malloc'ed).  An
  * unknown name: -1, the error listing the known ones. */
 int policy_profile_path(const char *name, char **path, struct policy_error *err);
+/* The user's profile directory ($XDG_CONFIG_HOME/clawshim/profiles or
+ * ~/.config/...), malloc'ed, or NULL when neither variable says. */
+char *policy_user_profile_dir(void);
 /* Apply profile `name` as a trusted layer (which may not name another
  * profile); profile.val becomes `name`. */
 int policy_load_profile(struct policy *p, const char *name, struct policy_error *err);

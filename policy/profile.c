@@ -38,6 +38,20 @@ static size_t profile_dirs(char *dirs[3])
 	return n;
 }
 
+char *policy_user_profile_dir(void)
+{
+	char *dirs[3];
+	size_t n = profile_dirs(dirs);
+	for (size_t i = 1; i < n; i++)
+		free(dirs[i]);
+	/* Without XDG_CONFIG_HOME and HOME, the first is SYSCONFDIR's. */
+	if (strncmp(dirs[0], SYSCONFDIR "/", strlen(SYSCONFDIR "/")) == 0) {
+		free(dirs[0]);
+		return NULL;
+	}
+	return dirs[0];
+}
+
 /* A name is a file name without a directory: letters, digits, '-', '_',
  * '.', not starting with '.', so "../x" never leaves the directories. */
 static bool name_ok(const char *name)

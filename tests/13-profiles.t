@@ -67,6 +67,16 @@ t_user() {
 	[ ! -e "$W/.claude/commands/evil.md" ]; ok $? "$WHO: claude-code: no new .claude/commands/ file"
 	like "$OUT" '*edited*' "$WHO: claude-code: CLAUDE.md stays editable"
 	case $OUT in *secret-$$*) ok 1 "$WHO: claude-code: ~/.ssh still unreadable" ;; *) ok 0 "$WHO: claude-code: ~/.ssh still unreadable" ;; esac
+	# Nested (a command's "#!/usr/bin/env bash" finding the bash link):
+	# the inner clawshim reads the profile of the user's file, not the
+	# outer one's, from the user's directory.
+	run_in "$W" $E "$CLAWSHIM" --profile pi --read-only "$TOP" -- "$TOP/tests/tmp/shells/bash" -c 'echo "in:$CLAWSHIM_BACKEND"; cat ~/.bashrc'
+	like "$RC:$OUT" '0:in:*alias ll=*' "$WHO: a nested clawshim finds the profile in the user's directory"
+	# Even with the home writable, the user's profiles are not: a planted
+	# profile would widen a later run.
+	run_in "$W" $E "$CLAWSHIM" --read-write "$H" -- bash -c 'echo x >> ~/.config/clawshim/profiles/pi.ini; echo x > ~/.config/clawshim/profiles/planted.ini; touch ~/ok'
+	[ ! -e "$H/.config/clawshim/profiles/planted.ini" ] && ! grep -q '^x$' "$H/.config/clawshim/profiles/pi.ini" && [ -e "$H/ok" ]
+	ok $? "$WHO: the user's profile directory is not writable from inside, the rest of a writable home is"
 	rm -f "$H/.config/clawshim/clawshim.ini"
 	run_in "$W" $E "$CLAWSHIM" -- bash -c 'cat ~/.bashrc || echo denied'
 	like "$OUT" '*denied*' "$WHO: without the profile ~/.bashrc is unreadable"

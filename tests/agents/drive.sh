@@ -41,6 +41,8 @@ drive_claude_code_agent() {
 	mkdir -p "$H/.claude"
 	# Protected in whole-agent mode: a first run would create it.
 	echo '{}' > "$H/.claude/settings.json"
+	# The nested clawshim (the commands') takes the commands' profile.
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = claude-code\n' > "$H/.config/clawshim/clawshim.ini"
 	echo '{"hasCompletedOnboarding":true,"bypassPermissionsModeAccepted":true}' > "$H/.claude.json"
 	XPATH=$SHELLS:$BASEPATH run_agent claude-code-agent env IS_SANDBOX=1 \
 		CLAUDE_CODE_SHELL="$SHELLS/clawshim-bash" ANTHROPIC_BASE_URL="$URL" \
