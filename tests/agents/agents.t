@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CLAWSHIM=$TOP/clawshim
 SHELLS=$TOP/tests/tmp/shells
 PREFIX=${AGENTS_PREFIX:-/var/lib/clawshim-test/agents}
-AGENTS=${AGENTS:-pi,claude-code,claude-code-agent,gemini,qwen,opencode,codex}
+AGENTS=${AGENTS:-pi,pi-timeout,claude-code,claude-code-agent,gemini,qwen,opencode,codex}
 # The versions tested; bump them here.
 PINS="@mariozechner/pi-coding-agent@0.73.1 @anthropic-ai/claude-code@2.1.100
 @google/gemini-cli@0.61.0 @qwen-code/qwen-code@0.15.10 opencode-ai@1.18.33 @openai/codex@0.171.0"
@@ -77,9 +77,10 @@ fi
 BIN=$PREFIX/node_modules/.bin
 diag "node $(PATH=$BASEPATH node --version) from $(PATH=$BASEPATH command -v node)"
 
-# The command the model asks for.  "tool-42-ran" in its output tells the
-# server a tool result came back (no $(...): Gemini CLI refuses those).
+# The command the model asks for (no $(...): Gemini CLI refuses those).
 export FAKEMODEL_COMMAND='echo "$CLAWSHIM_BACKEND" > marker; cat ~/.ssh/id_rsa > leak 2>&1; printf "tool-%s-ran\\n" 42'
+export FAKEMODEL_DIR=$ROOT/model
+mkdir -p "$FAKEMODEL_DIR"
 node "$TOP/tests/agents/fakemodel.mjs" "$PORTFILE" "$SERVERLOG" &
 SERVER=$!
 for _ in $(seq 50); do [ -s "$PORTFILE" ] && break; sleep 0.1; done
@@ -136,7 +137,7 @@ assert_turn() {
 
 . "$TOP/tests/agents/drive.sh"
 
-for a in pi claude-code claude-code-agent gemini qwen opencode codex; do
+for a in pi pi-timeout claude-code claude-code-agent gemini qwen opencode codex; do
 	want "$a" || continue
 	"drive_$(echo "$a" | tr - _)"
 done

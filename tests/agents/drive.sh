@@ -3,10 +3,9 @@
 # its commands through clawshim, and the whole agent under clawshim.
 # These are the README's recipes, with the model pointed at $URL.
 
-drive_pi() {
-	# pi runs settings.json's shellPath, else /bin/bash: ignores $SHELL.
-	needs_node pi 20 || return 0
-	new_home pi
+# drive_pi_setup NAME: a home for pi pointed at the model and the link.
+drive_pi_setup() {
+	new_home "$1"
 	mkdir -p "$H/.pi/agent"
 	cat > "$H/.pi/agent/models.json" <<JSON
 { "providers": { "fake": { "baseUrl": "$URL/v1", "api": "openai-completions", "apiKey": "x",
@@ -15,8 +14,36 @@ drive_pi() {
 JSON
 	echo "{ \"shellPath\": \"$SHELLS/bash\" }" > "$H/.pi/agent/settings.json"
 	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = pi\n' > "$H/.config/clawshim/clawshim.ini"
+}
+
+drive_pi() {
+	# pi runs settings.json's shellPath, else /bin/bash: ignores $SHELL.
+	needs_node pi 20 || return 0
+	drive_pi_setup pi
 	run_agent pi "$BIN/pi" --provider fake --model fake-model -p "run the test command"
 	assert_turn pi commands
+}
+
+drive_pi_timeout() {
+	# pi's timeout kills the command's process group, kill(-pid,
+	# SIGKILL), which is clawshim's too: what the command left running
+	# must die with it (within a second, as DESIGN.md says).
+	needs_node pi 20 || return 0
+	drive_pi_setup pi-timeout
+	echo 'sleep 300 & echo $! > bgpid; wait; printf "tool-%s-ran\n" 42' > "$FAKEMODEL_DIR/command"
+	echo 2 > "$FAKEMODEL_DIR/timeout"
+	run_agent pi-timeout "$BIN/pi" --provider fake --model fake-model -p "run the test command"
+	rm -f "$FAKEMODEL_DIR/command" "$FAKEMODEL_DIR/timeout"
+	bg=$(cat "$W/bgpid" 2>/dev/null)
+	if [ -z "$bg" ]; then ok 1 "pi (timeout): the command started its background sleep"; return; fi
+	ok 0 "pi (timeout): the command started its background sleep"
+	for _ in $(seq 20); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$bg" 2>/dev/null; then
+		ok 1 "pi (timeout): its background sleep died with the process group"
+		kill "$bg" 2>/dev/null
+	else
+		ok 0 "pi (timeout): its background sleep died with the process group"
+	fi
 }
 
 drive_claude_code() {

@@ -3,15 +3,22 @@
 //
 // Speaks just enough of the Anthropic messages API, OpenAI chat
 // completions and responses, and the Gemini API (streaming or not) for an
-// agent's CLI to run one turn: while no tool result holds "tool-42-ran",
-// a request that offers a shell tool is answered with one call of it
-// running $FAKEMODEL_COMMAND; anything else gets the text "done".
+// agent's CLI to run one turn:
+// while no tool result came back, a request that offers a shell tool is
+// answered with one call of it running $FAKEMODEL_COMMAND; anything else
+// gets the text "done".
+// $FAKEMODEL_DIR/command and $FAKEMODEL_DIR/timeout, when present, replace
+// the command and add a timeout (seconds) to the call.
 // Usage: node fakemodel.mjs PORTFILE LOGFILE
 import http from 'node:http';
 import fs from 'node:fs';
 
 const [portFile, logFile] = process.argv.slice(2);
-const COMMAND = process.env.FAKEMODEL_COMMAND;
+const DIR = process.env.FAKEMODEL_DIR;
+function fromDir(name) {
+  const f = DIR && `${DIR}/${name}`;
+  return f && fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : undefined;
+}
 const SHELL_TOOLS = ['bash', 'shell', 'shell_command', 'run_shell_command', 'exec_command', 'execute_bash'];
 let n = 0;
 
@@ -29,9 +36,13 @@ function shellTool(body) {
 }
 
 function args(tool) {
-  if (tool === 'exec_command') return { cmd: COMMAND };
-  if (tool === 'shell') return { command: ['bash', '-lc', COMMAND] };
-  return { command: COMMAND, description: 'run the test command' };
+  const command = fromDir('command') || process.env.FAKEMODEL_COMMAND;
+  const timeout = fromDir('timeout');
+  if (tool === 'exec_command') return { cmd: command };
+  if (tool === 'shell') return { command: ['bash', '-lc', command] };
+  const a = { command, description: 'run the test command' };
+  if (timeout) a.timeout = Number(timeout);
+  return a;
 }
 
 function sse(res, events) {
@@ -117,8 +128,11 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     let body = {};
     try { body = JSON.parse(data || '{}'); } catch { /* not JSON */ }
-    // Done once a result came back, or after three calls (a tool refused).
-    const done = data.includes('tool-42-ran') || data.split('tool-%s-ran').length > 3;
+    // One call per turn: done once any tool result came back (the
+    // command's output, a refusal or a timeout), in any API's shape.
+    const norm = JSON.stringify(body);
+    const done = ['"type":"tool_result"', '"role":"tool"', '"type":"function_call_output"',
+      '"functionResponse"'].some((k) => norm.includes(k));
     const offered = shellTool(body);
     const tool = !done && offered;
     log(`${req.method} ${req.url} tool=${offered || '-'} answered=${tool ? 'call' : 'text'}`);
