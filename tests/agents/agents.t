@@ -19,13 +19,14 @@ PINS="@mariozechner/pi-coding-agent@0.73.1 @anthropic-ai/claude-code@2.1.100
 @google/gemini-cli@0.61.0 @qwen-code/qwen-code@0.15.10 opencode-ai@1.18.33 @openai/codex@0.171.0"
 SECRET=clawshim-agent-secret-$$
 _n=0 _failed=0
-ok() { _n=$((_n + 1)); if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi; }
+WHO=root
+ok() { _n=$((_n + 1)); if [ "$1" -eq 0 ]; then echo "ok $_n - $WHO: $2"; else echo "not ok $_n - $WHO: $2"; _failed=$((_failed + 1)); fi; }
 skip() {
 	_n=$((_n + 1))
 	if [ "${2:-}" = must ] && [ "${CLAWSHIM_MUST_WORK:-0}" = 1 ]; then
 		echo "not ok $_n - required but unavailable: $1"; _failed=$((_failed + 1))
 	else
-		echo "ok $_n # SKIP $1"
+		echo "ok $_n # SKIP $WHO: $1"
 	fi
 }
 diag() { echo "# $*"; }
@@ -90,7 +91,7 @@ URL=http://127.0.0.1:$PORT
 # new_home NAME: a scratch home and workspace with a secret in ~/.ssh,
 # the shipped profiles as the user's, and the telemetry switches off.
 new_home() {
-	H=$ROOT/$1/home W=$ROOT/$1/ws
+	H=$R/$1/home W=$R/$1/ws
 	mkdir -p "$H/.ssh" "$H/.config/clawshim/profiles" "$W"
 	echo "$SECRET" > "$H/.ssh/id_rsa"
 	chmod 700 "$H/.ssh"; chmod 600 "$H/.ssh/id_rsa"
@@ -100,7 +101,7 @@ new_home() {
 
 # agent_env: the environment every agent run gets.
 agent_env() {
-	env -i PATH="${XPATH:-$BASEPATH}" HOME="$H" USER=root LANG=C.UTF-8 \
+	env -i PATH="${XPATH:-$BASEPATH}" HOME="$H" USER="$WHO" LANG=C.UTF-8 \
 		XDG_CONFIG_HOME="$H/.config" TERM=dumb CI=1 NO_COLOR=1 \
 		DO_NOT_TRACK=1 DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 DISABLE_ERROR_REPORTING=1 \
 		CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_BUG_COMMAND=1 \
@@ -112,34 +113,45 @@ agent_env() {
 }
 
 # run_agent NAME CMD...: run it for one turn under strace, in $W.
+# As nobody: the scratch home given away, strace (as root, writing its
+# log here) tracing setpriv and what it runs.
 run_agent() {
 	name=$1; shift
-	(cd "$W" && agent_env timeout -s KILL 180 strace -f -qq -e trace=${TRACE:-connect} -s 200 -o "$ROOT/$name.strace" \
-		"$@" >"$ROOT/$name.out" 2>&1 </dev/null)
-	echo $? > "$ROOT/$name.rc"
+	[ "$WHO" = root ] || chown -R 65534:65534 "$(dirname "$H")"
+	(cd "$W" && agent_env timeout -s KILL "${LIMIT:-180}" strace -f -qq -e trace=${TRACE:-connect} -s 200 -o "$R/$name.strace" \
+		$AS "$@" >"$R/$name.out" 2>&1 </dev/null)
+	echo $? > "$R/$name.rc"
 }
 
 # assert NAME MODE: what the turn left in the workspace and the network.
 assert_turn() {
 	name=$1 mode=$2 file=${3:-$1}
-	rc=$(cat "$ROOT/$file.rc")
+	rc=$(cat "$R/$file.rc")
 	backend=$(cat "$W/marker" 2>/dev/null)
 	if [ -n "$backend" ]; then ok 0 "$name ($mode): the tool call ran under clawshim (backend $backend)"
-	else ok 1 "$name ($mode): the tool call ran under clawshim (rc $rc)"; sed 's/^/# /' "$ROOT/$file.out" | tail -20; tail -5 "$SERVERLOG" | sed 's/^/# server: /'; fi
+	else ok 1 "$name ($mode): the tool call ran under clawshim (rc $rc)"; sed 's/^/# /' "$R/$file.out" | tail -20; tail -5 "$SERVERLOG" | sed 's/^/# server: /'; fi
 	if [ -f "$W/leak" ] && ! grep -q "$SECRET" "$W/leak"; then ok 0 "$name ($mode): ~/.ssh/id_rsa unreadable ($(head -c 80 "$W/leak"))"
 	else ok 1 "$name ($mode): ~/.ssh/id_rsa unreadable"; fi
-	other=$(grep 'connect(' "$ROOT/$file.strace" 2>/dev/null | grep -v 'AF_UNIX\|AF_LOCAL\|127\.0\.0\.1\|::1\|AF_UNSPEC\|AF_NETLINK' | head -3)
+	other=$(grep 'connect(' "$R/$file.strace" 2>/dev/null | grep -v 'AF_UNIX\|AF_LOCAL\|127\.0\.0\.1\|::1\|AF_UNSPEC\|AF_NETLINK' | head -3)
 	# A trace without the model's connection would prove nothing.
-	if ! grep -q "127\.0\.0\.1.*$PORT\|htons($PORT)" "$ROOT/$file.strace" 2>/dev/null; then ok 1 "$name ($mode): strace saw the connection to the model"
+	if ! grep -q "127\.0\.0\.1.*$PORT\|htons($PORT)" "$R/$file.strace" 2>/dev/null; then ok 1 "$name ($mode): strace saw the connection to the model"
 	elif [ -z "$other" ]; then ok 0 "$name ($mode): connected to 127.0.0.1 and unix sockets only"
 	else ok 1 "$name ($mode): connected to 127.0.0.1 and unix sockets only"; echo "$other" | sed 's/^/# /'; fi
 }
 
 . "$TOP/tests/agents/drive.sh"
 
-for a in pi pi-timeout claude-code claude-code-agent gemini qwen opencode codex; do
-	want "$a" || continue
-	"drive_$(echo "$a" | tr - _)"
+# Each agent as root and, as for the other black-box tests, as uid 65534.
+USERS=root
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then USERS="root nobody"; fi
+for WHO in $USERS; do
+	R=$ROOT/$WHO AS=
+	mkdir -p "$R"
+	[ "$WHO" = root ] || AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	for a in pi pi-timeout claude-code claude-code-agent gemini qwen opencode codex; do
+		want "$a" || continue
+		"drive_$(echo "$a" | tr - _)"
+	done
 done
 echo "1..$_n"
 [ "$_failed" -eq 0 ]

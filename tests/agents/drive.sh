@@ -32,8 +32,11 @@ drive_pi_timeout() {
 	drive_pi_setup pi-timeout
 	echo 'sleep 300 & echo $! > bgpid; wait; printf "tool-%s-ran\n" 42' > "$FAKEMODEL_DIR/command"
 	echo 2 > "$FAKEMODEL_DIR/timeout"
-	run_agent pi-timeout "$BIN/pi" --provider fake --model fake-model -p "run the test command"
+	LIMIT=30 run_agent pi-timeout "$BIN/pi" --provider fake --model fake-model -p "run the test command"
 	rm -f "$FAKEMODEL_DIR/command" "$FAKEMODEL_DIR/timeout"
+	# A leftover holding the output pipe keeps pi waiting for it.
+	rc=$(cat "$R/pi-timeout.rc")
+	[ "$rc" != 137 ]; ok $? "pi (timeout): pi finished its turn after the timeout (rc $rc; 137: killed after 30 s)"
 	bg=$(cat "$W/bgpid" 2>/dev/null)
 	if [ -z "$bg" ]; then ok 1 "pi (timeout): the command started its background sleep"; return; fi
 	ok 0 "pi (timeout): the command started its background sleep"
@@ -77,7 +80,7 @@ drive_claude_code_agent() {
 		"$CLAWSHIM" --profile claude-code-agent --read-only "$PREFIX" --read-only "$TOP" -- \
 		"$BIN/claude" -p --dangerously-skip-permissions --allowedTools=Bash -- "run the test command"
 	assert_turn claude-code whole-agent claude-code-agent
-	if grep -q 'allows ALL network access' "$ROOT/claude-code-agent.out"; then ok 0 "claude-code (whole-agent): the warning about allow = all"
+	if grep -q 'allows ALL network access' "$R/claude-code-agent.out"; then ok 0 "claude-code (whole-agent): the warning about allow = all"
 	else ok 1 "claude-code (whole-agent): the warning about allow = all"; fi
 }
 
@@ -142,7 +145,7 @@ TOML
 	run_agent codex env OPENAI_API_KEY=sk-fake "$CLAWSHIM" --profile codex-agent --read-only "$PREFIX" -- \
 		"$BIN/codex" exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "run the test command"
 	assert_turn codex whole-agent
-	if grep -q 'profile codex-agent allows ALL network access' "$ROOT/codex.out"; then ok 0 "codex (whole-agent): the warning about allow = all"
+	if grep -q 'profile codex-agent allows ALL network access' "$R/codex.out"; then ok 0 "codex (whole-agent): the warning about allow = all"
 	else ok 1 "codex (whole-agent): the warning about allow = all"; fi
 }
 
