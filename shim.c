@@ -707,6 +707,11 @@ int main(int argc, char **argv)
 		if (policy_init_default(&p, &err) || policy_load_file(&p, o.check, TRUST_FULL, true, &err) ||
 		    policy_resolve(&p, cwd, &err))
 			die_policy(&err);
+		/* A profile named must be one that exists. */
+		char *ppath = NULL;
+		if (p.profile.val && policy_profile_path(p.profile.val, &ppath, &err) != 0)
+			die_policy(&err);
+		free(ppath);
 		printf("%s: ok\n", o.check);
 		policy_free(&p);
 		return 0;

@@ -11,6 +11,7 @@
 #include "policy_int.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,8 +66,8 @@ static bool name_ok(const char *name)
 	return true;
 }
 
-/* Append the profile names of `dir` not yet in `list` (", "-separated). */
-static void list_names(const char *dir, char *list, size_t len)
+/* Add the profile names of `dir` not yet in `names`. */
+static void list_names(const char *dir, struct strv *names)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -76,21 +77,36 @@ static void list_names(const char *dir, char *list, size_t len)
 		size_t n = strlen(e->d_name);
 		if (n <= 4 || strcmp(e->d_name + n - 4, ".ini") != 0 || e->d_name[0] == '.')
 			continue;
-		char name[80];
-		snprintf(name, sizeof(name), "%.*s", (int)(n - 4), e->d_name);
-		/* Already listed: an earlier directory's file hides this one. */
+		char *name = xasprintf("%.*s", (int)(n - 4), e->d_name);
+		/* An earlier directory's file hides this one. */
 		bool dup = false;
-		for (const char *s = list; *s && !dup;) {
-			size_t l = strcspn(s, ",");
-			dup = l == strlen(name) && strncmp(s, name, l) == 0;
-			s += l;
-			s += strspn(s, ", ");
-		}
-		if (!dup && strlen(list) + strlen(name) + 3 < len)
-			snprintf(list + strlen(list), len - strlen(list), "%s%s",
-				 *list ? ", " : "", name);
+		for (size_t i = 0; i < names->n && !dup; i++)
+			dup = strcmp(names->v[i], name) == 0;
+		if (dup)
+			free(name);
+		else
+			strv_push(names, name);
 	}
 	closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The known names, sorted, ", "-separated, in buf. */
+static void known_names(char *const *dirs, size_t ndirs, char *buf, size_t len)
+{
+	struct strv names = { 0 };
+	for (size_t i = 0; i < ndirs; i++)
+		list_names(dirs[i], &names);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	snprintf(buf, len, "%s", names.n ? "" : "none");
+	for (size_t i = 0; i < names.n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", names.v[i]);
+	strv_free(&names);
 }
 
 int policy_profile_path(const char *name, char **path, struct policy_error *err)
@@ -114,11 +130,9 @@ int policy_profile_path(const char *name, char **path, struct policy_error *err)
 			free(dirs[i]);
 		return 0;
 	}
-	char known[256] = "";
-	for (size_t i = 0; i < n; i++)
-		list_names(dirs[i], known, sizeof(known));
-	pol_err(err, "profile", 0, NULL, "unknown profile '%s' (known: %s)", name,
-		*known ? known : "none");
+	char known[320];
+	known_names(dirs, n, known, sizeof(known));
+	pol_err(err, "profile", 0, NULL, "unknown profile '%s' (known: %s)", name, known);
 	pol_hint(err, "profiles are NAME.ini in %s, %s or %s", dirs[0], dirs[1], n > 2 ? dirs[2] : "");
 	for (size_t i = 0; i < n; i++)
 		free(dirs[i]);

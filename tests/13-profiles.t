@@ -23,7 +23,10 @@ t_user() {
 
 	run_in "$W" $E "$CLAWSHIM" --profile no-such -- true
 	is 125 "$RC" "$WHO: an unknown profile: exit 125"
-	like "$ERR" "*unknown profile 'no-such' (known: *claude-code*pi*" "$WHO: ... with the known ones listed"
+	like "$ERR" "*unknown profile 'no-such' (known: claude-code, claude-code-agent, codex, codex-agent, gemini, opencode, pi, qwen)*" "$WHO: ... with the known ones listed"
+	printf '[clawshim]\nversion = 1\n[sandbox]\nprofile = no-such\n' > "$W/../check-$WHO.ini"
+	run_in "$W" $E "$CLAWSHIM" --check-policy "$W/../check-$WHO.ini"
+	like "$RC:$ERR" "125:*unknown profile 'no-such'*" "$WHO: --check-policy checks the profile named"
 	run_in "$W" $E "$CLAWSHIM" --profile ../etc -- true
 	like "$RC:$ERR" "125:*'../etc' is not a profile name*" "$WHO: a profile name is no path"
 
