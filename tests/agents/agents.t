@@ -62,17 +62,19 @@ BASEPATH=/usr/local/bin:/usr/bin:/bin
 if [ "$NODE_MAJOR" -lt 20 ] || [ -n "${AGENTS_PINNED_NODE:-}" ]; then
 	case $(uname -m) in x86_64) narch=x64 ;; aarch64) narch=arm64 ;; *) narch= ;; esac
 	if [ -n "$narch" ] && { [ -x "$PREFIX/node/node_modules/node-linux-$narch/bin/node" ] ||
-		npm install --prefix "$PREFIX/node" --no-audit --no-fund --loglevel=error \
+		npm install --prefix "$PREFIX/node" --ignore-scripts --no-audit --no-fund --loglevel=error \
 			"node-linux-$narch@$NODE_PIN" >"$ROOT/npm-node.log" 2>&1; }; then
 		BASEPATH=$PREFIX/node/node_modules/node-linux-$narch/bin:$BASEPATH
 		NODE_MAJOR=$(PATH=$BASEPATH node -e 'console.log(process.versions.node.split(".")[0])')
 	fi
 fi
-# Idempotent: a prefix holding these versions is left as it is.
+# Idempotent: a prefix holding these versions is left as it is.  No
+# install scripts: they fetch from elsewhere (node-gyp's headers), and
+# the agents run without them.
 # shellcheck disable=SC2086
 if ! npm ls --prefix "$PREFIX" $(echo $PINS | sed 's/@[^@ ]*\( \|$\)/ /g') >/dev/null 2>&1 ||
    ! (for p in $PINS; do grep -q "\"${p##*@}\"" "$PREFIX/node_modules/${p%@*}/package.json" || exit 1; done); then
-	npm install --prefix "$PREFIX" --no-audit --no-fund --loglevel=error $PINS >"$ROOT/npm.log" 2>&1 ||
+	npm install --prefix "$PREFIX" --ignore-scripts --no-audit --no-fund --loglevel=error $PINS >"$ROOT/npm.log" 2>&1 ||
 		{ ok 1 "npm install of the pinned agents"; sed 's/^/# /' "$ROOT/npm.log"; echo "1..$_n"; exit 1; }
 fi
 BIN=$PREFIX/node_modules/.bin
