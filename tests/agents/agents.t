@@ -76,6 +76,9 @@ if ! npm ls --prefix "$PREFIX" $(echo $PINS | sed 's/@[^@ ]*\( \|$\)/ /g') >/dev
    ! (for p in $PINS; do grep -q "\"${p##*@}\"" "$PREFIX/node_modules/${p%@*}/package.json" || exit 1; done); then
 	npm install --prefix "$PREFIX" --ignore-scripts --no-audit --no-fund --loglevel=error $PINS >"$ROOT/npm.log" 2>&1 ||
 		{ ok 1 "npm install of the pinned agents"; sed 's/^/# /' "$ROOT/npm.log"; echo "1..$_n"; exit 1; }
+	# opencode's own: it links its platform's binary in place (no network).
+	(cd "$PREFIX/node_modules/opencode-ai" && PATH=$BASEPATH node postinstall.mjs) >>"$ROOT/npm.log" 2>&1 ||
+		{ ok 1 "opencode-ai's postinstall"; sed 's/^/# /' "$ROOT/npm.log"; }
 fi
 BIN=$PREFIX/node_modules/.bin
 diag "node $(PATH=$BASEPATH node --version) from $(PATH=$BASEPATH command -v node)"
