@@ -7,10 +7,12 @@ BINDIR    ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec/clawshim
 MANDIR    ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+DATADIR   ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 SHELL_NAMES = bash sh zsh dash
+PROFILES    = $(wildcard profiles/*.ini)
 DESTDIR   ?=
 
 CC        ?= cc
@@ -27,7 +29,7 @@ endif
 
 UTIL_SRC    = util.c json.c sha256.c
 POLICY_SRC  = policy/policy.c policy/parse.c policy/resolve.c policy/dump.c policy/git.c \
-              policy/domains.c
+              policy/domains.c policy/profile.c
 OPT      ?= -O2 -g
 
 ifeq ($(OS),Darwin)
@@ -95,7 +97,7 @@ FORTIFY ?= -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=$(FORTIFY_LEVEL)
 endif
 
 ALL_CPPFLAGS = $(OS_CPPFLAGS) -DCLAWSHIM_VERSION='"$(VERSION)"' \
-               -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"' \
+               -DSYSCONFDIR='"$(SYSCONFDIR)"' -DDATADIR='"$(DATADIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"' \
                $(CPPFLAGS)
 ALL_CFLAGS   = -std=gnu11 $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(PC_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
@@ -189,6 +191,12 @@ check:
 check-run: check-unit clawshim clawsh shell-links clawshim-probe $(HELPERS)
 	sh tests/run.sh tests/*.t
 
+# The real agents from the npm registry against a scripted model (network:
+# the registry only).  AGENTS=pi,claude-code picks some.
+.PHONY: check-agents
+check-agents: clawshim shell-links
+	sh tests/agents/agents.t
+
 check-unit: $(UNIT_TESTS)
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -Wwarning man/clawshim.1 man/clawshim.ini.5 && echo "mandoc -Tlint: clean"; \
@@ -229,6 +237,9 @@ endif
 	install -m 644 man/clawshim.ini.5 $(DESTDIR)$(MANDIR)/man5/clawshim.ini.5
 	install -d $(DESTDIR)$(SYSCONFDIR)/clawshim
 	install -m 644 clawshim.ini.example $(DESTDIR)$(SYSCONFDIR)/clawshim/clawshim.ini.example
+# Agent profiles (--profile NAME); SYSCONFDIR's and the user's override them.
+	install -d $(DESTDIR)$(DATADIR)/clawshim/profiles
+	install -m 644 $(PROFILES) $(DESTDIR)$(DATADIR)/clawshim/profiles
 # clawshim under a shell's name is that shell under the policy.
 	install -d $(DESTDIR)$(LIBEXECDIR)/shells
 	for s in $(SHELL_NAMES); do ln -sf $(BINDIR)/clawshim $(DESTDIR)$(LIBEXECDIR)/shells/$$s; done
@@ -251,6 +262,8 @@ uninstall:
 	      $(DESTDIR)$(MANDIR)/man1/clawsh.1 $(DESTDIR)$(MANDIR)/man1/clawshim-bash.1 \
 	      $(DESTDIR)$(BASHCOMPDIR)/clawshim $(DESTDIR)$(ZSHCOMPDIR)/_clawshim \
 	      $(DESTDIR)$(FISHCOMPDIR)/clawshim.fish
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/clawshim/,$(PROFILES))
+	-rmdir $(DESTDIR)$(DATADIR)/clawshim/profiles $(DESTDIR)$(DATADIR)/clawshim 2>/dev/null
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/shells $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 dist:

@@ -103,6 +103,11 @@ int explain(const struct policy *p, const struct backend *be, const struct plan 
 	if (json) {
 		printf("{\"backend\":");
 		json_str(stdout, be->name);
+		printf(",\"profile\":");
+		if (p->profile.val)
+			json_str(stdout, p->profile.val);
+		else
+			printf("null");
 		if (unavailable) {
 			printf(",\"unavailable\":");
 			json_str(stdout, unavailable);
@@ -141,6 +146,8 @@ int explain(const struct policy *p, const struct backend *be, const struct plan 
 		printf("}\n");
 	} else {
 		printf("backend: %s\n", be->name);
+		if (p->profile.val)
+			printf("profile: %s\n", p->profile.val);
 		if (unavailable)
 			printf("NOT AVAILABLE HERE: %s (shown for inspection; nothing would run)\n",
 			       unavailable);

@@ -39,6 +39,7 @@ struct options {
 	const char *log;        /* --log FILE */
 	const char *check;      /* --check-policy FILE */
 	const char *backend, *workspace, *timeout;
+	const char *profile;    /* --profile NAME */
 	struct strv policies;   /* --policy FILE, in order */
 	struct strv paths;      /* "key\0value" pairs: --read-only etc. */
 	struct strv domains;    /* --allow-domain HOST */
@@ -60,6 +61,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "options:\n"
 	      "  --policy FILE       apply FILE on top of the system and user policies\n"
+	      "  --profile NAME      an agent's profile (claude-code, codex, ...) beneath them\n"
 	      "  --backend NAME      auto, landlock, bwrap, firejail, docker, sandbox-exec,\n"
 	      "                      path or none\n"
 	      "  --workspace DIR     the read-write workspace (default: the current directory)\n"
@@ -150,9 +152,10 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 {
 	enum { O_POLICY = 256, O_BACKEND, O_WORKSPACE, O_RO, O_RW, O_DENY, O_NET,
 	       O_TIMEOUT, O_CHECK, O_DUMP, O_HELP, O_VERSION, O_EXPLAIN, O_DOCTOR, O_JSON,
-	       O_SELFTEST, O_LOG, O_LAST, O_DOMAIN };
+	       O_SELFTEST, O_LOG, O_LAST, O_DOMAIN, O_PROFILE };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, O_POLICY },
+		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "backend", required_argument, NULL, O_BACKEND },
 		{ "workspace", required_argument, NULL, O_WORKSPACE },
 		{ "read-only", required_argument, NULL, O_RO },
@@ -207,6 +210,7 @@ static int parse_options(int argc, char **argv, struct options *o, bool *dashdas
 		i++;
 		switch (opt->val) {
 		case O_POLICY: strv_push(&o->policies, xstrdup(val)); break;
+		case O_PROFILE: o->profile = val; break;
 		case O_BACKEND: o->backend = val; break;
 		case O_WORKSPACE: o->workspace = val; break;
 		case O_RO: strv_push(&o->paths, xasprintf("read_only=%s", val)); break;
@@ -369,27 +373,72 @@ static const char *real_shell(const struct policy *p)
 	return "/bin/sh";
 }
 
-/* Layers: built-in, system, user, each --policy, the command line, then
- * the workspace's own file, which may only tighten. */
+/* The system and the user policy files. */
+static void policy_files(struct strv *f, const struct options *o)
+{
+	strv_push(f, xstrdup(SYSCONFDIR "/clawshim/clawshim.ini"));
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		strv_push(f, xasprintf("%s/clawshim/clawshim.ini", xdg));
+	else if (home && home[0] == '/')
+		strv_push(f, xasprintf("%s/.config/clawshim/clawshim.ini", home));
+	for (size_t i = 0; i < o->policies.n; i++)
+		strv_push(f, xstrdup(o->policies.v[i]));
+}
+
+/* The profile in force: --profile, else the last "profile =" of the
+ * system, user and --policy files (read aside, nothing applied). */
+static char *profile_name(const struct options *o, const struct strv *files, size_t nsys)
+{
+	if (o->profile)
+		return xstrdup(o->profile);
+	struct policy aside;
+	struct policy_error err = { { 0 }, { 0 } };
+	policy_init_empty(&aside);
+	for (size_t i = 0; i < files->n; i++)
+		if (policy_load_file(&aside, files->v[i], TRUST_FULL, i >= nsys, &err) < 0)
+			die_policy(&err);
+	char *name = aside.profile.val ? xstrdup(aside.profile.val) : NULL;
+	policy_free(&aside);
+	return name;
+}
+
+/* A profile saying "allow = all" (whole-agent mode, until the agent's
+ * API host can be named alone) is said on every run, never a surprise:
+ * layers [from, to) are the profile's. */
+static void warn_profile_net(const struct policy *p, size_t from, size_t to)
+{
+	for (size_t i = from; p->net_all.val && i < to && i < p->nlayers; i++)
+		if (p->layers[i] == p->net_all.from.layer)
+			warn("profile %s allows ALL network access (%s): the agent and every "
+			     "command it runs may reach any host", p->profile.val, p->layers[i]);
+}
+
+/* Layers: built-in, the profile, system, user, each --policy, the command
+ * line, then the workspace's own file, which may only tighten. */
 static void load_policy(struct policy *p, const struct options *o, const char *cwd)
 {
 	struct policy_error err = { { 0 }, { 0 } };
+	struct strv files = { 0 };
+	policy_files(&files, o);
+	size_t nsys = files.n - o->policies.n;
+	char *profile = profile_name(o, &files, nsys);
 	if (policy_init_default(p, &err) != 0)
 		die_policy(&err);
-	if (policy_load_file(p, SYSCONFDIR "/clawshim/clawshim.ini", TRUST_FULL, false, &err) < 0)
+	size_t before = p->nlayers;
+	if (profile && policy_load_profile(p, profile, &err) != 0)
 		die_policy(&err);
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *user = NULL;
-	if (xdg && xdg[0] == '/')
-		user = xasprintf("%s/clawshim/clawshim.ini", xdg);
-	else if (home && home[0] == '/')
-		user = xasprintf("%s/.config/clawshim/clawshim.ini", home);
-	if (user && policy_load_file(p, user, TRUST_FULL, false, &err) < 0)
-		die_policy(&err);
-	free(user);
-	for (size_t i = 0; i < o->policies.n; i++)
-		if (policy_load_file(p, o->policies.v[i], TRUST_FULL, true, &err) < 0)
+	size_t after = p->nlayers;
+	for (size_t i = 0; i < files.n; i++)
+		if (policy_load_file(p, files.v[i], TRUST_FULL, i >= nsys, &err) < 0)
 			die_policy(&err);
+	/* A file naming a profile names the one applied; --profile wins. */
+	if (o->profile && policy_set(p, "sandbox", "profile", profile, "command line", 0,
+				     TRUST_FULL, &err))
+		die_policy(&err);
+	free(profile);
+	strv_free(&files);
+	warn_profile_net(p, before, after);
 
 	const char *cl = "command line";
 	if (o->backend && policy_set(p, "sandbox", "backend", o->backend, cl, 0, TRUST_FULL, &err))
@@ -437,6 +486,15 @@ static void load_policy(struct policy *p, const struct options *o, const char *c
 		if (policy_set(p, "filesystem", "deny_write", p->files.v[i].path,
 			       "policy files in use", 0, TRUST_FULL, &err))
 			die_policy(&err);
+	/* The user's profiles: a profile planted there would widen a later
+	 * run, so never writable from inside; readable, so a clawshim
+	 * started inside (the shell links) finds the profile it is told. */
+	char *pdir = policy_user_profile_dir(), *opt = pdir ? xasprintf("?%s", pdir) : NULL;
+	if (opt && (policy_add_item(p, "filesystem", "deny_write", opt, "policy files in use", &err) ||
+		    policy_add_item(p, "filesystem", "read_only", opt, "policy files in use", &err)))
+		die_policy(&err);
+	free(opt);
+	free(pdir);
 	if (policy_resolve(p, cwd, &err) != 0)
 		die_policy(&err);
 	policy_git(p);
@@ -698,6 +756,11 @@ int main(int argc, char **argv)
 		if (policy_init_default(&p, &err) || policy_load_file(&p, o.check, TRUST_FULL, true, &err) ||
 		    policy_resolve(&p, cwd, &err))
 			die_policy(&err);
+		/* A profile named must be one that exists. */
+		char *ppath = NULL;
+		if (p.profile.val && policy_profile_path(p.profile.val, &ppath, &err) != 0)
+			die_policy(&err);
+		free(ppath);
 		printf("%s: ok\n", o.check);
 		policy_free(&p);
 		return 0;

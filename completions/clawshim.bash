@@ -71,6 +71,7 @@ _clawshim()
         COMPREPLY=($(compgen -W '--policy --backend --profile --workspace
             --read-only --read-write --deny --allow-net --allow-domain --timeout --log --last
             --check-policy --dump-policy --explain --doctor --json --selftest
+            --log --last
             --help --version --' -- "$cur"))
         return
     fi

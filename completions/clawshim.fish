@@ -34,7 +34,7 @@ function __clawshim_command
             case --
                 printf '%s\n' $tokens[(math $i + 1)..-1]
                 return 0
-            case --policy --backend --profile --workspace --read-only --read-write --deny --timeout --check-policy -c
+            case --policy --backend --profile --workspace --read-only --read-write --deny --timeout --check-policy --log -c
                 set skip 1
             case '-*'
             case '*'
@@ -71,6 +71,8 @@ $c -l explain -d 'Show how each guarantee is enforced; run nothing'
 $c -l doctor -d 'What this host can enforce, per backend'
 $c -l json -d 'JSON output for --explain, --doctor, --selftest or --last'
 $c -l selftest -d 'Run the conformance corpus against each backend'
+$c -l log -r -F -d 'Write the audit log (NDJSON) to FILE'
+$c -l last -d 'Print the audit events of the latest run in this workspace'
 $c -l help -d 'Print the usage'
 $c -l version -d 'Print the version'
 $c -s c -x -d 'Shell mode: run the command string'

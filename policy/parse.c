@@ -33,6 +33,9 @@ const struct keydef policy_keys[] = {
 	{ "sandbox", "timeout", K_SECONDS, KT_COMPARE, OFF(timeout) },
 	{ "sandbox", "kill_after", K_POSINT, KT_COMPARE, OFF(kill_after) },
 	{ "sandbox", "shell", K_PATH, KT_NEVER, OFF(shell) },
+	/* A profile grants (state directories, ~/.bashrc): never from a
+	 * workspace file. */
+	{ "sandbox", "profile", K_STR, KT_NEVER, OFF(profile) },
 	{ "filesystem", "workspace", K_PATH, KT_NEVER, OFF(workspace) },
 	{ "filesystem", "read_write", K_PATHLIST, KT_NEVER, OFF(read_write) },
 	{ "filesystem", "read_only", K_PATHLIST, KT_NEVER, OFF(read_only) },

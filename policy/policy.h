@@ -93,6 +93,7 @@ struct policy {
 	struct pol_num timeout;      /* seconds; 0 = none */
 	struct pol_num kill_after;   /* seconds between TERM and KILL */
 	struct pol_str shell;        /* the real shell for shell mode; NULL: passwd */
+	struct pol_str profile;      /* the agent profile in force, or NULL */
 	/* [filesystem] */
 	struct pol_str workspace;    /* canonical after policy_resolve() */
 	struct pol_list read_write, read_only, deny, deny_write, no_exec;
@@ -204,6 +205,17 @@ void policy_read_files(struct policy *p);
 bool policy_log_on(const struct policy *p);
 int policy_log_path(const struct policy *p, char **path, struct origin *from,
 		    struct policy_error *err);
+
+/* The file of profile `name`: the first NAME.ini of the user's, the
+ * system's and the shipped profile directories (*path malloc'ed).  An
+ * unknown name: -1, the error listing the known ones. */
+int policy_profile_path(const char *name, char **path, struct policy_error *err);
+/* The user's profile directory ($XDG_CONFIG_HOME/clawshim/profiles or
+ * ~/.config/...), malloc'ed, or NULL when neither variable says. */
+char *policy_user_profile_dir(void);
+/* Apply profile `name` as a trusted layer (which may not name another
+ * profile); profile.val becomes `name`. */
+int policy_load_profile(struct policy *p, const char *name, struct policy_error *err);
 
 /* Print the effective policy as INI, each value with its layer:line. */
 void policy_dump(const struct policy *p, FILE *out);

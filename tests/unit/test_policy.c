@@ -165,6 +165,8 @@ static const struct bad_case bad_cases[] = {
 	  "docker, sandbox-exec, path or none)", "did you mean 'landlock'?" },
 	{ NULL, V "[sandbox]\nshell = bin/bash\n", TRUST_FULL,
 	  "test:4: 'shell' must be an absolute path, not 'bin/bash'", "" },
+	{ NULL, V "[sandbox]\nprofile = claude code\n", TRUST_FULL,
+	  "test:4: bad value 'claude code' for 'profile' (expected no blanks)", "" },
 	{ NULL, V "[network]\nallow = some\n", TRUST_FULL,
 	  "test:4: bad value 'some' for 'allow' (expected none, domains or all)", "" },
 	{ NULL, V "[network]\nconnect_tcp = 443, 0\n", TRUST_FULL,
@@ -214,6 +216,9 @@ static const struct bad_case bad_cases[] = {
 	  "test:4: 'best_effort' " WIDEN, WIDEN_HINT },
 	{ NULL, V "[sandbox]\nshell = /bin/sh\n", TRUST_TIGHTEN_ONLY,
 	  "test:4: 'shell' " WIDEN, WIDEN_HINT },
+	/* A profile grants: a workspace file may not name one. */
+	{ NULL, V "[sandbox]\nprofile = claude-code\n", TRUST_TIGHTEN_ONLY,
+	  "test:4: 'profile' " WIDEN, WIDEN_HINT },
 	{ "[clawshim]\nversion = 1\n[sandbox]\ntimeout = 30\n",
 	  V "[sandbox]\ntimeout = 60\n", TRUST_TIGHTEN_ONLY,
 	  "test:4: 'timeout' " WIDEN, WIDEN_HINT },
