@@ -30,20 +30,25 @@ drive_pi_timeout() {
 	# must die with it (within a second, as DESIGN.md says).
 	needs_node pi 20 || return 0
 	drive_pi_setup pi-timeout
-	echo 'sleep 300 & echo $! > bgpid; wait; printf "tool-%s-ran\n" 42' > "$FAKEMODEL_DIR/command"
+	# Marked by a duration of its own: inside clawshim's PID namespace $!
+	# is not the PID the host sees, so the sleep is found by its argv.
+	_mark=7$$
+	printf '%s\n' "sleep $_mark & echo started > bgpid; wait; printf 'tool-%s-ran\\n' 42" > "$FAKEMODEL_DIR/command"
 	echo 2 > "$FAKEMODEL_DIR/timeout"
 	LIMIT=30 run_agent pi-timeout "$BIN/pi" --provider fake --model fake-model -p "run the test command"
 	rm -f "$FAKEMODEL_DIR/command" "$FAKEMODEL_DIR/timeout"
 	# A leftover holding the output pipe keeps pi waiting for it.
 	rc=$(cat "$R/pi-timeout.rc")
 	[ "$rc" != 137 ]; ok $? "pi (timeout): pi finished its turn after the timeout (rc $rc; 137: killed after 30 s)"
-	bg=$(cat "$W/bgpid" 2>/dev/null)
-	if [ -z "$bg" ]; then ok 1 "pi (timeout): the command started its background sleep"; return; fi
+	if [ "$(cat "$W/bgpid" 2>/dev/null)" != started ]; then
+		ok 1 "pi (timeout): the command started its background sleep"
+		return
+	fi
 	ok 0 "pi (timeout): the command started its background sleep"
-	for _ in $(seq 20); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$bg" 2>/dev/null; then
+	for _ in $(seq 20); do pgrep -x -f "sleep $_mark" >/dev/null || break; sleep 0.1; done
+	if pgrep -x -f "sleep $_mark" >/dev/null; then
 		ok 1 "pi (timeout): its background sleep died with the process group"
-		kill "$bg" 2>/dev/null
+		pkill -x -f "sleep $_mark"
 	else
 		ok 0 "pi (timeout): its background sleep died with the process group"
 	fi
