@@ -135,7 +135,7 @@ void jb_strn(struct jbuf *b, const char *str, size_t len)
 		int nu = 1;
 		if (cp == '\n' || cp == '\t' || cp == '\r') {
 			*o++ = '\\';
-			*o++ = cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r';
+			*o++ = (char)(cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r');
 			continue;
 		}
 		if (cp > 0xFFFF) {

@@ -215,7 +215,7 @@ static int append(const char *line, size_t len, bool by_name)
 			goto unlock;
 		}
 	}
-	if (L.max_size > 0 && a.st_size > 0 && (long long)(a.st_size + (off_t)len) > L.max_size) {
+	if (L.max_size > 0 && a.st_size > 0 && (long long)a.st_size + (long long)len > L.max_size) {
 		if (rotate() != 0) {
 			e = errno;
 			goto unlock;

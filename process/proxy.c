@@ -74,13 +74,14 @@ int proxy_listen(struct proxy *px, char *why, size_t whylen)
 
 int proxy_register_sock(struct proxy *px, int sock, pid_t tgid)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 	if (!px || getsockname(sock, (struct sockaddr *)&ss, &len) < 0)
 		return -EACCES;
 	/* sin_port and sin6_port share their offset. */
-	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-	if (!in->sin_port) {
+	in_port_t port0;
+	memcpy(&port0, (char *)&ss + offsetof(struct sockaddr_in, sin_port), sizeof(port0));
+	if (!port0) {
 		struct sockaddr_in a4 = { .sin_family = AF_INET,
 					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
@@ -90,8 +91,9 @@ int proxy_register_sock(struct proxy *px, int sock, pid_t tgid)
 		len = sizeof(ss);
 		if (rc < 0 || getsockname(sock, (struct sockaddr *)&ss, &len) < 0)
 			return -errno;
+		memcpy(&port0, (char *)&ss + offsetof(struct sockaddr_in, sin_port), sizeof(port0));
 	}
-	struct proxy_reg r = { .port = ntohs(in->sin_port), .pid = tgid };
+	struct proxy_reg r = { .port = ntohs(port0), .pid = tgid };
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tgid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -399,11 +401,14 @@ static __attribute__((noreturn)) void proxy_main(int lfd, int evfd, const struct
 		}
 		/* Why refuse the unregistered: another local process (outside
 		 * the sandbox) could otherwise use the command's proxy. */
-		struct sockaddr_storage peer;
+		struct sockaddr_storage peer = { 0 };
 		socklen_t plen = sizeof(peer);
 		struct job j = { .c = c };
-		if (getpeername(c, (struct sockaddr *)&peer, &plen) < 0 ||
-		    !regs_take(ntohs(((struct sockaddr_in *)&peer)->sin_port), &j.reg)) {
+		in_port_t pport = 0;
+		if (getpeername(c, (struct sockaddr *)&peer, &plen) == 0)
+			memcpy(&pport, (char *)&peer + offsetof(struct sockaddr_in, sin_port),
+			       sizeof(pport));
+		if (!pport || !regs_take(ntohs(pport), &j.reg)) {
 			atomic_fetch_sub(&nconns, 1);
 			close(c);
 			continue;

@@ -289,7 +289,7 @@ int proxy_tls_sni(const unsigned char *buf, size_t len, char *out, size_t outlen
 		return -1;
 	if (len < 5 + (size_t)rlen)
 		return -2;
-	const unsigned char *p = buf + 5, *end = p + rlen;
+	const unsigned char *p = buf + 5, *end;
 	if (p[0] != 1)
 		return -1; /* not a ClientHello */
 	size_t hlen = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
