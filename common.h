@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define EXIT_SETUP 125  /* clawshim could not set up: nothing ran */
 #define EXIT_TIMEOUT 124
@@ -35,6 +36,8 @@ __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
 
 /* The integer at the start of a small file (a sysctl), or `dflt`. */
 long read_long_file(const char *path, long dflt);
+/* Process `pid`'s command name (/proc/PID/comm) in out, "" if unknown. */
+void proc_comm(pid_t pid, char *out, size_t cap);
 /* Is `path` equal to `root` or below it, by whole components (both
  * absolute and canonical)? */
 bool path_inside(const char *path, const char *root);

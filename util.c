@@ -166,6 +166,18 @@ long read_long_file(const char *path, long dflt)
 	return strtol(buf, NULL, 10);
 }
 
+void proc_comm(pid_t pid, char *out, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, out, cap - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
 /* Is `path` equal to `root` or below it, by whole components? */
 bool path_inside(const char *path, const char *root)
 {

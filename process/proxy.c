@@ -94,15 +94,7 @@ int proxy_register_sock(struct proxy *px, int sock, pid_t tgid)
 		memcpy(&port0, (char *)&ss + offsetof(struct sockaddr_in, sin_port), sizeof(port0));
 	}
 	struct proxy_reg r = { .port = ntohs(port0), .pid = tgid };
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tgid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, r.exe, sizeof(r.exe) - 1);
-		close(fd);
-		r.exe[n > 0 ? n : 0] = '\0';
-		r.exe[strcspn(r.exe, "\n")] = '\0';
-	}
+	proc_comm(tgid, r.exe, sizeof(r.exe));
 	/* Written before the connect is performed: the proxy finds it by
 	 * the time it accepts.  A full pipe refuses the connect. */
 	return write(px->reg[1], &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : -EAGAIN;

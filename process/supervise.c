@@ -595,15 +595,7 @@ static void direct_refused(pid_t tgid, const void *addr, size_t len)
 	else if (ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
 	snprintf(d.host, sizeof(d.host), ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tgid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, d.exe, sizeof(d.exe) - 1);
-		close(fd);
-		d.exe[n > 0 ? n : 0] = '\0';
-		d.exe[strcspn(d.exe, "\n")] = '\0';
-	}
+	proc_comm(tgid, d.exe, sizeof(d.exe));
 	netsum_add(&d);
 	net_log(&d);
 }
