@@ -121,7 +121,7 @@ works() {
 	is "SSH-2.0-clawshim_test_banner" "$(printf '%s' "$OUT" | tr -d '\r')" \
 		"$WHO: clawshim connect (the ssh ProxyCommand) reaches an allowed host"
 	run_in "$d" $CS sh -c 'echo "$GIT_SSH_COMMAND"'
-	like "$OUT" "ssh -o ControlMaster=no -o ControlPath=none -o ProxyCommand='*clawshim connect %h %p'" \
+	like "$OUT" "ssh -o ControlMaster=no -o ControlPath=none -o ProxyCommand='*$(basename "$CLAWSHIM") connect %h %p'" \
 		"$WHO: GIT_SSH_COMMAND uses clawshim connect when a host:22 is allowed"
 	if command -v npm >/dev/null 2>&1; then
 		echo '{"name":"w","version":"1.0.0"}' >"$d/package.json"
@@ -264,7 +264,8 @@ confined() {
 	# the supervisor's child that loaded a seccomp filter and is no command.
 	for i in $(seq 1 60); do
 		for sup in $(pgrep -P $bg); do
-			for c in $(pgrep -P "$sup" -x clawshim); do
+			# (the binary's name: clawshim, or clawshim-static)
+			for c in $(pgrep -P "$sup" -x "$(basename "$CLAWSHIM" | cut -c1-15)"); do
 				# (the command too is a clawshim child until its execve:
 				# the proxy is the one with its listener on fd 3)
 				grep -q '^Seccomp:[[:space:]]*2' /proc/$c/status 2>/dev/null &&
