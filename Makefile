@@ -171,15 +171,6 @@ tests/helpers/notify_probe: tests/helpers/notify_probe.c process/notify.o proces
 		process/notify_net.o process/audit_log.o json.o util.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PC_LIBS) -lpthread
 
-# libFuzzer targets (clang): the proxy's request parsers. `make fuzz`
-# builds them; run e.g. tests/fuzz/fuzz_proxy -max_total_time=60.
-FUZZ_CC ?= clang
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined $(OS_CPPFLAGS)
-.PHONY: fuzz
-fuzz: tests/fuzz/fuzz_proxy
-tests/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c process/proxy_parse.c policy/domains.c util.c
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
-
 # check and demo first make sure the build and test dependencies are here
 # (installing them as root on Debian), then build in a fresh make.
 # check-unit (the unit tests and the man page lint) needs neither root
@@ -282,7 +273,7 @@ clean:
 FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 120
 FUZZ_DIR    = build-fuzz
-FUZZ_TARGETS = policy expand json
+FUZZ_TARGETS = policy expand json proxy
 # -fno-sanitize-recover: a UBSan finding stops the run like a crash.
 FUZZ_FLAGS  = -g -O1 -fno-omit-frame-pointer \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -305,6 +296,12 @@ $(FUZZ_DIR)/fuzz_json: tests/fuzz/fuzz_json.c json.c util.c $(HEADERS)
 	@mkdir -p $(FUZZ_DIR) && echo '*' >$(FUZZ_DIR)/.gitignore
 	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 $(WARNINGS) $(FUZZ_FLAGS) \
 	    -o $@ tests/fuzz/fuzz_json.c json.c util.c
+
+# The domain proxy's request parsers (HTTP CONNECT, SOCKS5, the TLS SNI).
+$(FUZZ_DIR)/fuzz_proxy: tests/fuzz/fuzz_proxy.c process/proxy_parse.c policy/domains.c util.c $(HEADERS)
+	@mkdir -p $(FUZZ_DIR) && echo '*' >$(FUZZ_DIR)/.gitignore
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) \
+	    -o $@ tests/fuzz/fuzz_proxy.c process/proxy_parse.c policy/domains.c util.c
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
