@@ -662,7 +662,8 @@ int supervise(struct child_spec *cs)
 
 	/* The command's PID on the host, for the audit log's end event: the
 	 * kernel's Landlock records name it, not its PID in our namespace. */
-	audit_command_pid(cmd_pidfd >= 0 ? pidfd_pid(cmd_pidfd) : cmd);
+	if (auditlog_on())
+		audit_command_pid(cmd_pidfd >= 0 ? pidfd_pid(cmd_pidfd) : cmd);
 
 	int status = 0;
 	bool done = false, timed_out = false;
