@@ -6,6 +6,7 @@
  * what this host can do.
  */
 #include "explain.h"
+#include "json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,22 +39,14 @@ static bool mountns_possible(void)
 #define NO_MOUNTNS "not available (Linux only)"
 #endif
 
-/* Print `s` as a JSON string. */
+/* Print `s` as a JSON string ("" for NULL), with the audit log's escaper
+ * (json.c): a path's invalid UTF-8 becomes U+FFFD, never raw bytes. */
 static void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	struct jbuf b = { 0 };
+	jb_strn(&b, s ? s : "", s ? strlen(s) : 0);
+	fwrite(b.s, 1, b.n, f);
+	jb_free(&b);
 }
 
 /* Print an argv so that a shell would read back the same words. */
